@@ -1,0 +1,24 @@
+"""provmap: read, check and roll up a school's SEN provision map.
+
+    import provmap
+    m = provmap.load("Provision map 2025-26.xlsx")
+    problems = provmap.check(m)
+"""
+
+from .problems import Code, Problem, Severity, UnreadableWorkbook
+from .read import load
+
+__all__ = ["load", "check", "rollup", "Code", "Problem", "Severity", "UnreadableWorkbook"]
+__version__ = "0.1.0"
+
+
+def check(m, today=None):
+    """Every problem in the map: reading problems plus the checks, in sheet then row order."""
+    from .checks import run_checks
+    return run_checks(m, today=today)
+
+
+def rollup(m, term=None, problems=None):
+    """The termly rollup (see provmap.numbers)."""
+    from .numbers import rollup as _rollup
+    return _rollup(m, term=term, problems=problems)

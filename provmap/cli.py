@@ -1,0 +1,228 @@
+"""The command line: a thin shell over the library.
+
+It parses arguments, calls provmap's functions, prints in plain English and maps results to
+exit codes: 0 fine, 1 the workbook has errors, 2 the file cannot be used at all (or a
+command was refused).  Nothing a user can cause ends in a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from .problems import Problem, Severity, UnreadableWorkbook
+
+EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return EXIT_UNUSABLE
+    try:
+        return args.run(args)
+    except UnreadableWorkbook as exc:
+        print(f"provmap: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except KeyboardInterrupt:
+        print("provmap: stopped.", file=sys.stderr)
+        return 130
+    except _Refused as exc:
+        print(f"provmap: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+
+
+class _Refused(Exception):
+    """A command that could not do what was asked, with the reason for the user."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="provmap",
+        description="Read, check and roll up a school's SEN provision map (an Excel workbook).")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    c = sub.add_parser("check", help="list every problem in the workbook, by sheet and cell")
+    c.add_argument("workbook", type=Path)
+    c.add_argument("--json", action="store_true", help="print the problems as JSON")
+    c.set_defaults(run=cmd_check)
+
+    n = sub.add_parser("new", help="write a blank standard workbook for a new year")
+    n.add_argument("out", type=Path, metavar="OUT.xlsx")
+    n.add_argument("--school", required=True)
+    n.add_argument("--year", required=True, help="academic year, e.g. 2025-26")
+    n.add_argument("--pupils", type=Path, metavar="ROSTER",
+                   help="CSV or .xlsx pupil list exported from the school's MIS")
+    n.set_defaults(run=cmd_new)
+
+    r = sub.add_parser("rollup", help="write the SENCo rollup and the governors' report")
+    r.add_argument("workbook", type=Path)
+    r.add_argument("--term", help="default: the latest term with any provision")
+    r.add_argument("--out", type=Path, default=Path("."), help="output folder (default: here)")
+    r.set_defaults(run=cmd_rollup)
+
+    g = sub.add_parser("governors", help="write only the governors' report")
+    g.add_argument("workbook", type=Path)
+    g.add_argument("--term")
+    g.add_argument("--out", type=Path, default=Path("."))
+    g.set_defaults(run=cmd_governors)
+
+    pp = sub.add_parser("pop", help="write a POP (Pupil Overview of Provision) per pupil")
+    pp.add_argument("workbook", type=Path)
+    pp.add_argument("--pupil", action="append", metavar="UPN", default=[],
+                    help="only this pupil (repeatable); default: every K and E pupil")
+    pp.add_argument("--class", dest="class_name", metavar="CLASS")
+    pp.add_argument("--term")
+    pp.add_argument("--out", type=Path, default=Path("POPs"))
+    pp.add_argument("--no-costs", action="store_true", help="leave the SENCo's costing out")
+    pp.add_argument("--pdf", action="store_true", help="also make a PDF of each POP")
+    pp.set_defaults(run=cmd_pop)
+
+    f = sub.add_parser("roll-forward", help="add next term's class-term sheets (keeps a backup)")
+    f.add_argument("workbook", type=Path)
+    f.add_argument("--to", required=True, metavar="TERM", dest="to_term")
+    f.set_defaults(run=cmd_roll_forward)
+    return p
+
+
+# -- check ----------------------------------------------------------------------------------
+
+
+def cmd_check(args) -> int:
+    from . import check, load
+
+    m = load(args.workbook)
+    problems = check(m)
+    if args.json:
+        json.dump([p.to_json() for p in problems], sys.stdout, indent=1, ensure_ascii=False)
+        print()
+    else:
+        print(format_report(str(args.workbook), problems))
+    return EXIT_ERRORS if any(p.is_error for p in problems) else EXIT_OK
+
+
+def summary_line(problems: list[Problem]) -> str:
+    counts = {s: sum(1 for p in problems if p.severity is s) for s in Severity}
+
+    def n(k: int, word: str) -> str:
+        return f"{k} {word}{'' if k == 1 else 's'}"
+    return (f"{n(counts[Severity.ERROR], 'error')}, {n(counts[Severity.WARNING], 'warning')}, "
+            f"{counts[Severity.INFO]} for information")
+
+
+def format_report(path: str, problems: list[Problem]) -> str:
+    """Problems grouped by sheet, each with its cell, message and hint."""
+    lines = [f"Checked {path}"]
+    if not problems:
+        lines.append("No problems found.")
+    current = object()
+    for p in problems:
+        if p.sheet != current:
+            current = p.sheet
+            lines.append("")
+            lines.append(f"{p.sheet}" if p.sheet else "Whole workbook")
+        where = p.cell or "-"
+        lines.append(f"  {str(p.severity).upper():7} {where:>6}  {p.message}")
+        if p.hint:
+            lines.append(f"  {'':7} {'':>6}  ({p.hint})")
+    lines.append("")
+    lines.append(summary_line(problems))
+    return "\n".join(lines)
+
+
+# -- other commands -------------------------------------------------------------------------
+
+
+def cmd_new(args) -> int:
+    from .write.template import new_workbook
+
+    if args.out.exists():
+        raise _Refused(f"{args.out} already exists; provmap will not overwrite a workbook. "
+                       "Choose another name or move the old file.")
+    try:
+        path = new_workbook(args.out, args.school, args.year, args.pupils)
+    except (OSError, ValueError) as exc:
+        raise _Refused(str(exc)) from None
+    print(f"Wrote {path}")
+    return EXIT_OK
+
+
+def _load_and_rollup(args):
+    from . import check, load
+    from .numbers import rollup
+
+    m = load(args.workbook)
+    problems = check(m)
+    try:
+        result = rollup(m, term=args.term, problems=problems)
+    except ValueError as exc:
+        raise _Refused(str(exc)) from None
+    return m, problems, result
+
+
+def _print_errors(problems: list[Problem]) -> None:
+    errors = [p for p in problems if p.is_error]
+    if errors:
+        print(f"The workbook has {len(errors)} error{'s' if len(errors) != 1 else ''}; the rows "
+              "they affect are left out of the numbers (see the Issues sheet, or run "
+              "`provmap check`).", file=sys.stderr)
+
+
+def cmd_rollup(args) -> int:
+    from .write.governors import write_governors
+    from .write.senco import write_senco
+
+    _, problems, result = _load_and_rollup(args)
+    _print_errors(problems)
+    for path in (write_senco(result, args.out), write_governors(result, args.out)):
+        print(f"Wrote {path}")
+    return EXIT_OK
+
+
+def cmd_governors(args) -> int:
+    from .write.governors import write_governors
+
+    _, problems, result = _load_and_rollup(args)
+    _print_errors(problems)
+    print(f"Wrote {write_governors(result, args.out)}")
+    return EXIT_OK
+
+
+def cmd_pop(args) -> int:
+    from .write import pop
+
+    m, problems, result = _load_and_rollup(args)
+    _print_errors(problems)
+    unknown = [u for u in args.pupil if u.replace(" ", "").upper() not in m.pupils]
+    if unknown:
+        raise _Refused(f"no pupil with UPN {', '.join(unknown)} on the Pupils sheet of "
+                       f"{args.workbook}.")
+    try:
+        paths = pop.write_pops(result, args.out,
+                               upns=[u.replace(" ", "").upper() for u in args.pupil] or None,
+                               class_name=args.class_name, costs=not args.no_costs,
+                               pdf=args.pdf, progress=True)
+    except pop.PdfUnavailable as exc:
+        raise _Refused(str(exc)) from None
+    print(f"Wrote {len(paths)} POP{'s' if len(paths) != 1 else ''} to {args.out}")
+    return EXIT_OK
+
+
+def cmd_roll_forward(args) -> int:
+    from .rollforward import RollForwardRefused, roll_forward
+
+    try:
+        result = roll_forward(args.workbook, args.to_term)
+    except RollForwardRefused as exc:
+        raise _Refused(str(exc)) from None
+    print(result.describe() if hasattr(result, "describe") else result)
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,606 @@
+"""Read a provision-map workbook into typed records plus located problems.
+
+``load(path)`` never raises for bad data: a cell it cannot read becomes a
+:class:`~provmap.problems.Problem` naming the sheet and cell, and the record holds ``None``.
+Only a file that cannot be opened at all raises :class:`UnreadableWorkbook`.
+
+The reader streams each sheet once with openpyxl's worksheet parser (read-only mode), so it
+sees which cells are formulas (never trusted: their inputs are what count) and which are
+error values, without building a cell object per cell.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from . import safety
+from .formulas import evaluate_constant
+from .link import Linker
+from .model import (ClassTermSheet, Layout, Map, ProfessionalRow, ProfileRow, Provision,
+                    ProvisionRow, Pupil, ReviewRow, Settings, StaffMember)
+from .problems import Code, Problem, UnreadableWorkbook, error, info, warning
+from .schema import (DEFAULT_IMPACT_BANDS, DEFAULT_SUPPRESS_BELOW, DEFAULT_TERMS,
+                     DEFAULT_THRESHOLD, PROFESSIONALS, PROFILES, PROVISION_ROWS, PROVISIONS,
+                     PUPILS, REFERENCE_SHEETS, REQUIRED_SHEETS, REVIEW_ROWS, SETTINGS, STAFF,
+                     Column, Kind, Table, normalise_header)
+from .values import (BadValue, clean_text, parse_choice, parse_date, parse_integer,
+                     parse_number, parse_percent, parse_score, parse_year_group, parse_yes_no)
+
+# A raw cell: (value, data_type, percent_format).  data_type is openpyxl's: n s b d e f.
+Raw = tuple[Any, str, bool]
+Grid = list[tuple[int, dict[int, Raw]]]     # (row number, {column number: raw cell})
+
+
+def load(path: str | Path) -> Map:
+    """Read the workbook at ``path`` into a :class:`Map` (records + reading problems)."""
+    path = Path(path)
+    safety.inspect_file(path)
+    import openpyxl  # imported here so `provmap --help` stays quick
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=False,
+                                        keep_links=False, keep_vba=False)
+    except UnreadableWorkbook:
+        raise
+    except Exception as exc:  # any parser failure means a damaged file
+        raise UnreadableWorkbook(Code.BROKEN_FILE, str(path),
+                                 "the workbook is damaged and Excel's format could not be read "
+                                 f"({type(exc).__name__}). Open it in Excel, save it again, "
+                                 "and try once more.") from None
+    try:
+        grids = _read_grids(wb, path)
+    finally:
+        wb.close()
+    return _Builder(str(path), grids).build()
+
+
+def _read_grids(wb, path: Path) -> dict[str, Grid]:
+    """Every sheet's non-empty cells, in workbook order."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+
+    percent_styles: set[int] = set()
+    for i, style in enumerate(wb._cell_styles):
+        fid = style.numFmtId
+        fmt = BUILTIN_FORMATS.get(fid, "") if fid < BUILTIN_FORMATS_MAX_SIZE else \
+            wb._number_formats[fid - BUILTIN_FORMATS_MAX_SIZE]
+        if "%" in (fmt or ""):
+            percent_styles.add(i)
+    grids: dict[str, Grid] = {}
+    for ws in wb.worksheets:
+        if not hasattr(ws, "_get_source"):
+            continue                                  # chartsheets hold no cells
+        grid: Grid = []
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                with ws._get_source() as src:
+                    parser = WorkSheetParser(src, ws._shared_strings, data_only=False,
+                                             epoch=wb.epoch, date_formats=wb._date_formats,
+                                             timedelta_formats=wb._timedelta_formats)
+                    for row_number, cells in parser.parse():
+                        row: dict[int, Raw] = {}
+                        for c in cells:
+                            v = c["value"]
+                            if v is None or (isinstance(v, str) and not v.strip()):
+                                continue
+                            row[c["column"]] = (v, c["data_type"], c["style_id"] in percent_styles)
+                        if row:
+                            grid.append((row_number, row))
+        except Exception as exc:
+            raise UnreadableWorkbook(Code.BROKEN_FILE, str(path),
+                                     f"the sheet '{ws.title}' is damaged and could not be read "
+                                     f"({type(exc).__name__}). Open the workbook in Excel, save "
+                                     "it again, and try once more.") from None
+        grids[ws.title] = grid
+    return grids
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables
+
+
+@dataclass
+class TableRows:
+    layout: Layout
+    rows: list[tuple[int, dict[str, Raw]]]       # (row number, {column key: raw})
+
+
+def _header_columns(table: Table, cells: dict[int, Raw]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for col, (value, dtype, _) in sorted(cells.items()):
+        if dtype not in ("s", "n") or not isinstance(value, str):
+            continue
+        column = table.match(value)
+        if column and column.key not in found:
+            found[column.key] = col
+    return found
+
+
+def _is_header(table: Table, cells: dict[int, Raw]) -> bool:
+    names = {normalise_header(v) for v, d, _ in cells.values() if isinstance(v, str)}
+    for marker in table.markers:
+        col = table.column(marker)
+        if not ({normalise_header(n) for n in (col.name, *col.aliases)} & names):
+            return False
+    return True
+
+
+def _looks_like_note(cells: dict[int, Raw], columns: dict[str, int]) -> bool:
+    """Notes and titles staff put above or below a table: one lone text cell."""
+    if len(cells) != 1:
+        return False
+    [(col, (value, dtype, _))] = cells.items()
+    if col not in columns.values():
+        return True
+    text = str(value).strip().lower()
+    return dtype == "s" and (len(text) > 40 or text.startswith(("note", "key", "total", "*")))
+
+
+def _slice_table(sheet: str, grid: Grid, header_index: int, end_index: int,
+                 columns: dict[str, int]) -> TableRows:
+    layout = Layout(sheet, grid[header_index][0], columns)
+    by_col = {col: key for key, col in columns.items()}
+    rows = []
+    for row_number, cells in grid[header_index + 1:end_index]:
+        if _looks_like_note(cells, columns):
+            continue
+        keyed = {by_col[c]: raw for c, raw in cells.items() if c in by_col}
+        if keyed:
+            rows.append((row_number, keyed))
+    return TableRows(layout, rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# Cell values
+
+
+_PARSERS: dict[Kind, Callable[[Any], Any]] = {
+    Kind.TEXT: clean_text,
+    Kind.NUMBER: parse_number,
+    Kind.MONEY: parse_number,
+    Kind.INTEGER: parse_integer,
+    Kind.DATE: parse_date,
+    Kind.SCORE: parse_score,
+}
+
+_KIND_WORDS = {Kind.NUMBER: "a number", Kind.MONEY: "an amount of money",
+               Kind.INTEGER: "a whole number", Kind.DATE: "a date", Kind.PERCENT: "a percentage",
+               Kind.SCORE: "a score or age", Kind.CHOICE: "one of the listed choices",
+               Kind.YES_NO: "Y or N", Kind.TEXT: "text"}
+
+_CODE_FOR_KIND = {Kind.DATE: Code.NOT_A_DATE, Kind.CHOICE: Code.BAD_CHOICE,
+                  Kind.YES_NO: Code.BAD_CHOICE, Kind.TEXT: Code.BAD_CHOICE}
+
+
+class _Builder:
+    """Turns the sheets' grids into records, collecting problems on the way."""
+
+    def __init__(self, path: str, grids: dict[str, Grid]):
+        self.path = path
+        self.grids = grids
+        self.problems: list[Problem] = []
+        self.by_fold = {name.casefold().strip(): name for name in grids}
+
+    # -- values ---------------------------------------------------------------------------
+
+    def value(self, layout: Layout, row: int, column: Column, raw: Raw | None,
+              formula_ok: bool = False) -> Any:
+        if raw is None:
+            return None
+        v, dtype, percent = raw
+        cell = layout.cell(column.key, row)
+        if dtype == "e":
+            self.problems.append(error(
+                Code.FORMULA_ERROR, layout.sheet, cell,
+                f"{column.name} shows the error {v}.",
+                "fix or clear the formula, or type the value itself"))
+            return None
+        if dtype == "f":
+            if formula_ok:
+                return None
+            if column.kind in (Kind.NUMBER, Kind.MONEY, Kind.INTEGER, Kind.SCORE, Kind.PERCENT):
+                n = evaluate_constant(v)
+                if n is not None:
+                    v, dtype = n, "n"
+            if dtype == "f":
+                self.problems.append(error(
+                    Code.FORMULA_NOT_TRUSTED, layout.sheet, cell,
+                    f"{column.name} holds a formula ({_short(v)}); provmap does not use "
+                    "formula results here.",
+                    f"type {_KIND_WORDS[column.kind]} instead of the formula"))
+                return None
+        try:
+            if column.kind is Kind.CHOICE:
+                return parse_choice(v, column.choices)
+            if column.kind is Kind.YES_NO:
+                return parse_yes_no(v, column.choices)
+            if column.kind is Kind.PERCENT:
+                return parse_percent(v, percent)
+            return _PARSERS[column.kind](v)
+        except BadValue as exc:
+            hint = None
+            if column.choices is not None:
+                from .link import closest
+                guess = closest(str(v), column.choices.values)
+                hint = f"did you mean '{guess}'?" if guess else \
+                    f"use one of: {', '.join(column.choices.values)}"
+            elif column.kind in (Kind.NUMBER, Kind.MONEY, Kind.INTEGER, Kind.SCORE):
+                hint = f"type {_KIND_WORDS[column.kind]}, e.g. 12 or 1,200.50"
+            elif column.kind is Kind.DATE:
+                hint = "type the date as day/month/year, e.g. 12/09/2025"
+            self.problems.append(error(
+                _CODE_FOR_KIND.get(column.kind, Code.NOT_A_NUMBER), layout.sheet, cell,
+                f"{column.name} {exc}.", hint))
+            return None
+
+    def fields(self, table: Table, layout: Layout, row: int, raw: dict[str, Raw],
+               formula_ok: tuple[str, ...] = ()) -> dict[str, Any]:
+        return {c.key: self.value(layout, row, c, raw.get(c.key), c.key in formula_ok)
+                for c in table.columns}
+
+    # -- tables ---------------------------------------------------------------------------
+
+    def table(self, sheet: str, table: Table, grid: Grid, report_missing: bool = True
+              ) -> TableRows | None:
+        for i, (row_number, cells) in enumerate(grid):
+            if _is_header(table, cells):
+                columns = self.columns(sheet, table, row_number, cells)
+                return _slice_table(sheet, grid, i, len(grid), columns)
+        if report_missing:
+            self.problems.append(error(
+                Code.MISSING_TABLE, sheet, None,
+                f"The {sheet} sheet has no header row with "
+                f"{' and '.join(repr(m) for m in table.markers)}.",
+                f"put the column headers ({', '.join(c.name for c in table.columns[:6])}, ...) "
+                "in one row above the data"))
+        return None
+
+    def columns(self, sheet: str, table: Table, header_row: int, cells: dict[int, Raw]
+                ) -> dict[str, int]:
+        columns = _header_columns(table, cells)
+        seen: dict[str, int] = {}
+        from openpyxl.utils.cell import get_column_letter
+        for col, (value, _, _) in sorted(cells.items()):
+            column = table.match(value) if isinstance(value, str) else None
+            if column is None:
+                continue
+            if column.key in seen:
+                self.problems.append(warning(
+                    Code.DUPLICATE_COLUMN, sheet, f"{get_column_letter(col)}{header_row}",
+                    f"There are two '{column.name}' columns; provmap reads the first "
+                    f"({get_column_letter(seen[column.key])}).",
+                    "delete or rename the extra column"))
+            else:
+                seen[column.key] = col
+        for c in table.columns:
+            if c.required and c.key not in columns:
+                self.problems.append(error(
+                    Code.MISSING_COLUMN, sheet, str(header_row),
+                    f"The {table.name.lower()} on {sheet} has no '{c.name}' column.",
+                    f"add a column headed '{c.name}' to row {header_row}"))
+        return columns
+
+    def reference(self, name: str, table: Table, required: bool) -> TableRows | None:
+        actual = self.by_fold.get(name.casefold())
+        if actual is None:
+            if required:
+                self.problems.append(error(
+                    Code.MISSING_SHEET, None, None,
+                    f"The workbook has no '{name}' sheet.",
+                    f"add a sheet named '{name}' (see the standard template: provmap new)"))
+            return None
+        return self.table(actual, table, self.grids[actual])
+
+    # -- the whole workbook -----------------------------------------------------------------
+
+    def build(self) -> Map:
+        settings = self.settings()
+        pupils = self.pupils()
+        linker = Linker(pupils)
+        staff = self.keyed(STAFF, "name", self.staff_row, Code.DUPLICATE_STAFF, "staff member")
+        provisions = self.keyed(PROVISIONS, "provision", self.provision_row,
+                                Code.DUPLICATE_PROVISION, "provision")
+        profiles = self.pupil_rows("Profiles", PROFILES, ProfileRow, linker)
+        professionals = self.pupil_rows("Professionals", PROFESSIONALS, ProfessionalRow, linker)
+        sheets = self.class_term_sheets(settings, linker)
+        self.problems.extend(linker.problems)
+        return Map(path=self.path, settings=settings, pupils=pupils, staff=staff,
+                   provisions=provisions, profiles=profiles, professionals=professionals,
+                   sheets=sheets, problems=self.problems, sheet_order=list(self.grids))
+
+    def settings(self) -> Settings:
+        rows = self.reference("Settings", SETTINGS, required=True)
+        values: dict[str, tuple[Any, str]] = {}
+        if rows:
+            for row, raw in rows.rows:
+                key = clean_text(raw.get("setting", (None,))[0])
+                if key is None:
+                    continue
+                key = normalise_header(key)
+                values.setdefault(key, (raw.get("value"), rows.layout.cell("value", row)))
+        sheet = self.by_fold.get("settings")
+
+        def text(key: str) -> str | None:
+            raw = values.get(key, (None, ""))[0]
+            return clean_text(raw[0]) if raw else None
+
+        school = text("school")
+        year = text("academic year")
+        for label, v in (("School", school), ("Academic year", year)):
+            if v is None and sheet is not None:
+                self.problems.append(error(Code.MISSING_SETTING, sheet, None,
+                                           f"Settings has no {label}.",
+                                           f"add a row with Setting '{label}' and its value"))
+        terms = tuple(t.strip() for t in (text("terms") or "").split(",") if t.strip()) \
+            or DEFAULT_TERMS
+        term_dates: dict[str, tuple[date | None, date | None]] = {}
+        for term in terms:
+            pair = []
+            for end in ("start", "end"):
+                raw, cell = values.get(f"{term.casefold()} {end}", (None, None))
+                d = None
+                if raw is not None:
+                    try:
+                        d = parse_date(raw[0]) if raw[1] not in ("f", "e") else None
+                    except BadValue as exc:
+                        self.problems.append(error(Code.BAD_SETTING, sheet, cell,
+                                                   f"{term} {end} {exc}.",
+                                                   "type the date as day/month/year"))
+                pair.append(d)
+            term_dates[term] = (pair[0], pair[1])
+        threshold = self.setting_number(values, "notional sen threshold", sheet, DEFAULT_THRESHOLD)
+        suppress = self.setting_number(values, "suppress counts below", sheet,
+                                       DEFAULT_SUPPRESS_BELOW)
+        bands = DEFAULT_IMPACT_BANDS
+        raw, cell = values.get("impact bands", (None, None))
+        if raw is not None:
+            parsed = _parse_bands(clean_text(raw[0]) or "")
+            if parsed is None:
+                self.problems.append(error(
+                    Code.BAD_SETTING, sheet, cell, f"Impact bands '{raw[0]}' cannot be read.",
+                    "write it as: useful from 2, substantial from 3, remarkable from 4"))
+            else:
+                bands = parsed
+        return Settings(school=school or "Unnamed school", academic_year=year or "",
+                        terms=terms, term_dates=term_dates, threshold=float(threshold),
+                        impact_bands=bands, suppress_below=int(suppress))
+
+    def setting_number(self, values, key, sheet, default):
+        raw, cell = values.get(key, (None, None))
+        if raw is None:
+            return default
+        try:
+            n = parse_number(raw[0])
+        except BadValue as exc:
+            self.problems.append(error(Code.BAD_SETTING, sheet, cell, f"{key.capitalize()} {exc}.",
+                                       "type a number"))
+            return default
+        return default if n is None else n
+
+    def pupils(self) -> dict[str, Pupil]:
+        rows = self.reference("Pupils", PUPILS, required=True)
+        pupils: dict[str, Pupil] = {}
+        if rows is None:
+            return pupils
+        layout = rows.layout
+        for row, raw in rows.rows:
+            f = self.fields(PUPILS, layout, row, raw)
+            upn = (f["upn"] or "").replace(" ", "").upper()
+            missing = [c.name for c in PUPILS.columns if c.required and f[c.key] is None
+                       and raw.get(c.key) is None]
+            if not upn or (f["forename"] is None and f["surname"] is None):
+                self.problems.append(error(
+                    Code.MISSING_VALUE, layout.sheet, str(row),
+                    f"This register row has no {' or '.join(missing) or 'pupil'}.",
+                    "fill in UPN, Forename and Surname, or delete the row"))
+                continue
+            for name in missing:
+                self.problems.append(error(Code.MISSING_VALUE, layout.sheet,
+                                           layout.cell(PUPILS.column(name).key, row),
+                                           f"{f['forename']} {f['surname']} has no {name}."))
+            year_group = None
+            if f["year_group"] is not None:
+                try:
+                    year_group = parse_year_group(f["year_group"])
+                except BadValue as exc:
+                    self.problems.append(error(Code.BAD_CHOICE, layout.sheet,
+                                               layout.cell("year_group", row), f"Year group {exc}."))
+            pupil = Pupil(layout, row, upn, f["forename"] or "", f["surname"] or "",
+                          f["date_of_birth"], year_group, f["class"], f["sen_status"],
+                          f["primary_need"], f["secondary_need"], f["pupil_premium"], f["eal"],
+                          f["looked_after"], f["parent_carer"], f["language_at_home"])
+            if upn in pupils:
+                first = pupils[upn]
+                self.problems.append(error(
+                    Code.DUPLICATE_UPN, layout.sheet, layout.cell("upn", row),
+                    f"UPN {upn} is also on row {first.row} ({first.name}).",
+                    "each pupil appears once on the register; correct or remove one row"))
+                continue
+            pupils[upn] = pupil
+        return pupils
+
+    def keyed(self, table: Table, key: str, make, code: Code, what: str) -> dict:
+        rows = self.reference(table.name, table, required=True)
+        out: dict = {}
+        if rows is None:
+            return out
+        for row, raw in rows.rows:
+            f = self.fields(table, rows.layout, row, raw)
+            if f[key] is None:
+                self.problems.append(warning(
+                    Code.MISSING_VALUE, rows.layout.sheet, str(row),
+                    f"This row has no {table.column(key).name}, so it is ignored.",
+                    f"give the {what} a name, or delete the row"))
+                continue
+            fold = f[key].casefold()
+            if fold in out:
+                self.problems.append(error(
+                    code, rows.layout.sheet, rows.layout.cell(key, row),
+                    f"'{f[key]}' is listed twice (also row {out[fold].row}).",
+                    f"keep one row per {what}"))
+                continue
+            out[fold] = make(rows.layout, row, f)
+        return out
+
+    @staticmethod
+    def staff_row(layout, row, f) -> StaffMember:
+        return StaffMember(layout, row, f["name"], f["role"], f["hourly_cost"])
+
+    @staticmethod
+    def provision_row(layout, row, f) -> Provision:
+        return Provision(layout, row, f["provision"], f["type"], f["area_of_need"],
+                         f["delivered_by"], f["sessions_per_week"], f["minutes_per_session"],
+                         f["weeks"], f["resource_cost"], f["measure"], f["measure_kind"],
+                         True if f["higher_is_better"] is None else f["higher_is_better"])
+
+    def pupil_rows(self, name, table, record, linker) -> list:
+        rows = self.reference(name, table, required=False)
+        out = []
+        if rows is None:
+            return out
+        for row, raw in rows.rows:
+            f = self.fields(table, rows.layout, row, raw)
+            upn = linker.resolve(rows.layout, row, f["pupil"], f["upn"], None)
+            rest = {c.key: f[c.key] for c in table.columns if c.key not in ("pupil", "upn")}
+            out.append(record(rows.layout, row, f["pupil"], f["upn"], upn, **rest))
+        return out
+
+    def class_term_sheets(self, settings: Settings, linker: Linker) -> list[ClassTermSheet]:
+        reference = {n.casefold() for n in REFERENCE_SHEETS}
+        sheets: list[ClassTermSheet] = []
+        seen: dict[tuple[str, str], str] = {}
+        for name, grid in self.grids.items():
+            if name.casefold().strip() in reference:
+                continue
+            parsed = _class_and_term(name, settings.terms)
+            if parsed is None:
+                self.problems.append(info(
+                    Code.UNKNOWN_SHEET, name, None,
+                    f"The sheet '{name}' is not a class-term sheet, so provmap ignores it.",
+                    f"class-term sheets are named '<class> <term>', e.g. '3O {settings.terms[0]}'"))
+                continue
+            class_name, term = parsed
+            key = (class_name.casefold(), term)
+            if key in seen:
+                self.problems.append(error(
+                    Code.DUPLICATE_SHEET, name, None,
+                    f"'{name}' is a second sheet for {class_name} in {term} "
+                    f"(the first is '{seen[key]}'); provmap reads both.",
+                    "keep one sheet per class and term: move these rows to the first one"))
+            seen.setdefault(key, name)
+            sheets.append(self.class_term_sheet(name, grid, class_name, term, linker))
+        return sheets
+
+    def class_term_sheet(self, name: str, grid: Grid, class_name: str, term: str,
+                         linker: Linker) -> ClassTermSheet:
+        headers = []
+        for i, (row_number, cells) in enumerate(grid):
+            if _is_header(PROVISION_ROWS, cells):
+                headers.append((i, PROVISION_ROWS))
+            elif _is_header(REVIEW_ROWS, cells):
+                headers.append((i, REVIEW_ROWS))
+        provision_rows: list[ProvisionRow] = []
+        review_rows: list[ReviewRow] = []
+        layouts: dict[str, Layout] = {}
+        if not any(t is PROVISION_ROWS for _, t in headers):
+            self.problems.append(warning(
+                Code.MISSING_TABLE, name, None,
+                "This class-term sheet has no provision table (a header row with 'Pupil' "
+                "and 'Provision').", "add the provision table, or delete the sheet if unused"))
+        for n, (i, table) in enumerate(headers):
+            end = headers[n + 1][0] if n + 1 < len(headers) else len(grid)
+            columns = self.columns(name, table, grid[i][0], grid[i][1])
+            rows = _slice_table(name, grid, i, end, columns)
+            if table.name in layouts:
+                continue                      # a repeated header row: read the first table
+            layouts[table.name] = rows.layout
+            if table is PROVISION_ROWS:
+                provision_rows = list(self.provision_rows(rows, class_name, term, linker))
+            else:
+                review_rows = list(self.review_rows(rows, class_name, term, linker))
+        return ClassTermSheet(name, class_name, term, provision_rows, review_rows,
+                              layouts.get(PROVISION_ROWS.name), layouts.get(REVIEW_ROWS.name))
+
+    def provision_rows(self, rows: TableRows, class_name: str, term: str, linker: Linker
+                       ) -> Iterator[ProvisionRow]:
+        layout = rows.layout
+        for row, raw in rows.rows:
+            f = self.fields(PROVISION_ROWS, layout, row, raw, formula_ok=("cost",))
+            if not self.has_pupil(layout, row, f, raw, ("provision",)):
+                continue
+            if f["provision"] is None and raw.get("provision") is None:
+                self.problems.append(error(
+                    Code.MISSING_VALUE, layout.sheet, layout.cell("provision", row),
+                    f"{f['pupil'] or f['upn']} has no provision on this row.",
+                    "choose the provision from the list, or delete the row"))
+            upn = linker.resolve(layout, row, f["pupil"], f["upn"], class_name)
+            yield ProvisionRow(
+                layout, row, class_name, term, f["pupil"], f["upn"], upn, f["provision"],
+                f["type"], f["area_of_need"], f["delivered_by"], f["sessions_per_week"],
+                f["minutes_per_session"], f["weeks"], f["group"], f["group_size"],
+                f["start_date"], f["end_date"], f["target"], f["pre"], f["post"], f["outcome"],
+                f["next_step"], f["cost"], f["comments"])
+
+    def review_rows(self, rows: TableRows, class_name: str, term: str, linker: Linker
+                    ) -> Iterator[ReviewRow]:
+        layout = rows.layout
+        for row, raw in rows.rows:
+            f = self.fields(REVIEW_ROWS, layout, row, raw)
+            if not self.has_pupil(layout, row, f, raw, ()):
+                continue
+            upn = linker.resolve(layout, row, f["pupil"], f["upn"], class_name)
+            targets = tuple((f[f"target_{i}"], f[f"target_{i}_outcome"]) for i in (1, 2, 3))
+            yield ReviewRow(layout, row, class_name, term, f["pupil"], f["upn"], upn, targets,
+                            f["attendance"], f["reading"], f["writing"], f["maths"],
+                            f["staff_views"], f["parent_views"], f["pupil_views"])
+
+    def has_pupil(self, layout, row, f, raw, _unused) -> bool:
+        if f["pupil"] is not None or f["upn"] is not None:
+            return True
+        if raw.get("pupil") is not None or raw.get("upn") is not None:
+            return False                      # a bad pupil cell: already reported
+        if set(raw) <= {"cost"}:
+            return False                      # only the template's cost formula
+        self.problems.append(warning(
+            Code.ROW_WITHOUT_PUPIL, layout.sheet, str(row),
+            "This row has data but no pupil, so provmap cannot use it.",
+            "type the pupil's name in the Pupil column, or clear the row"))
+        return False
+
+
+def _class_and_term(name: str, terms: tuple[str, ...]) -> tuple[str, str] | None:
+    folded = name.casefold().rstrip()
+    for term in sorted(terms, key=len, reverse=True):
+        if folded.endswith(term.casefold()):
+            rest = name.rstrip()[: -len(term)]
+            if rest and rest[-1].isalnum():
+                continue                      # `Autumnal` is not `Autumn`
+            class_name = re.sub(r"[\s\-_–]+$", "", rest)
+            if class_name:
+                return class_name.strip(), term
+    return None
+
+
+_BAND = re.compile(r"^\s*([A-Za-z][A-Za-z \-]*?)\s+(?:from|>=|≥)\s*([0-9.]+)\s*$")
+
+
+def _parse_bands(text: str) -> tuple[tuple[float, str], ...] | None:
+    bands = []
+    for part in filter(None, (p.strip() for p in re.split(r"[,;]", text))):
+        m = _BAND.match(part)
+        if not m:
+            return None
+        bands.append((float(m.group(2)), m.group(1).strip()))
+    return tuple(sorted(bands)) or None
+
+
+def _short(formula: str) -> str:
+    return formula if len(formula) <= 40 else formula[:37] + "..."

@@ -1,0 +1,305 @@
+"""Every table of the standard workbook, declared once.
+
+The reader finds columns by these names and aliases, the checks use the declared kinds and
+choices, and the template writer writes headers and dropdowns from the same declarations.
+Nothing else in provmap knows a column letter or spells a header.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Kind(Enum):
+    TEXT = "text"
+    NUMBER = "number"
+    MONEY = "money"
+    INTEGER = "integer"
+    DATE = "date"
+    PERCENT = "percent"
+    SCORE = "score"          # a number, or an age such as `7y 2m` / `7:02` read as months
+    CHOICE = "choice"
+    YES_NO = "yes/no"
+
+
+@dataclass(frozen=True)
+class Choices:
+    """A closed list of canonical values, each with the words staff may type for it."""
+
+    name: str
+    words: dict[str, tuple[str, ...]]
+
+    def canonical(self, text: str) -> str | None:
+        key = normalise_choice(text)
+        return self._index().get(key)
+
+    def _index(self) -> dict[str, str]:
+        idx = getattr(self, "_idx", None)
+        if idx is None:
+            idx = {}
+            for canon, words in self.words.items():
+                idx[normalise_choice(canon)] = canon
+                for w in words:
+                    idx[normalise_choice(w)] = canon
+            object.__setattr__(self, "_idx", idx)
+        return idx
+
+    @property
+    def values(self) -> list[str]:
+        return list(self.words)
+
+
+def normalise_choice(text: str) -> str:
+    return re.sub(r"\s+", " ", str(text)).strip().casefold()
+
+
+YES_NO = Choices("Y/N", {"Y": ("yes", "true", "1"), "N": ("no", "false", "0")})
+
+SEN_STATUS = Choices("SEN status", {
+    "K": ("SEN support", "SEN Support (K)", "support"),
+    "E": ("EHCP", "EHC plan", "EHC", "Statement", "Education, health and care plan"),
+    "N": ("None", "No SEN", "Monitoring", "Monitor", "no"),
+})
+
+NEED = Choices("Need", {
+    "SPLD": ("Specific learning difficulty", "SpLD"),
+    "MLD": ("Moderate learning difficulty",),
+    "SLD": ("Severe learning difficulty",),
+    "PMLD": ("Profound and multiple learning difficulty",),
+    "SEMH": ("Social, emotional and mental health",),
+    "SLCN": ("Speech, language and communication needs", "Speech, language and communication"),
+    "HI": ("Hearing impairment",),
+    "VI": ("Visual impairment",),
+    "MSI": ("Multi-sensory impairment",),
+    "PD": ("Physical disability",),
+    "ASD": ("Autistic spectrum disorder", "Autism", "ASC", "Autistic spectrum condition"),
+    "OTH": ("Other difficulty/disability", "Other"),
+    "NSA": ("SEN support but no specialist assessment of type of need",
+            "No specialist assessment"),
+})
+
+C_AND_I = "Communication and interaction"
+C_AND_L = "Cognition and learning"
+SEMH_AREA = "Social, emotional and mental health"
+S_AND_P = "Sensory and/or physical"
+INDEPENDENCE = "Independence and self-help"
+
+AREA = Choices("Area of need", {
+    C_AND_I: ("C&I", "C & I", "Communication & interaction"),
+    C_AND_L: ("C&L", "C & L", "Cognition & learning"),
+    SEMH_AREA: ("SEMH", "Social emotional and mental health"),
+    S_AND_P: ("S/P", "S&P", "Sensory and physical", "Sensory & physical", "Sensory/physical"),
+})
+
+PROFILE_AREA = Choices("Profile area", {**AREA.words, INDEPENDENCE: (
+    "Independence", "Self-help", "Independence & self-help", "Independence and self help")})
+
+NEED_AREA = {"SLCN": C_AND_I, "ASD": C_AND_I, "SPLD": C_AND_L, "MLD": C_AND_L,
+             "SLD": C_AND_L, "PMLD": C_AND_L, "SEMH": SEMH_AREA, "HI": S_AND_P,
+             "VI": S_AND_P, "MSI": S_AND_P, "PD": S_AND_P}
+
+QFT = "Quality first teaching"
+GROUP = "Group"
+ONE_TO_ONE = "1:1"
+PROVISION_TYPE = Choices("Type", {
+    QFT: ("QFT", "Wave 1", "Quality-first teaching", "Quality first"),
+    GROUP: ("Small group", "Wave 2", "Group intervention", "Group work"),
+    ONE_TO_ONE: ("1-1", "One to one", "One-to-one", "Individual", "1 to 1", "Wave 3"),
+})
+
+MEASURE_KIND = Choices("Measure kind", {
+    "months": ("month", "age", "age in months"),
+    "standardised": ("standardized", "standard score", "ss"),
+    "score": ("scale", "raw", "raw score", "points"),
+})
+
+OUTCOME = Choices("Outcome", {
+    "Achieved": ("met", "yes", "fully achieved"),
+    "Partly achieved": ("partly", "partially achieved", "part achieved", "partially met",
+                        "partly met"),
+    "Not achieved": ("not met", "no", "not yet"),
+})
+
+NEXT_STEP = Choices("Next step", {
+    "Continue": (), "Change": (), "Stop": ("end", "finish"), "Refer": ("referral",),
+})
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table: its header as the spec writes it, and how to read it."""
+
+    name: str
+    kind: Kind = Kind.TEXT
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    choices: Choices | None = None
+    width: float = 14            # for the template writer
+    note: str = ""               # what to type, for the Instructions sheet
+
+    @property
+    def key(self) -> str:
+        """The attribute name records use: `Minutes per session` -> `minutes_per_session`."""
+        return re.sub(r"[^a-z0-9]+", "_", self.name.lower()).strip("_")
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table found by its header row.  ``markers`` are the headers that identify it."""
+
+    name: str
+    columns: tuple[Column, ...]
+    markers: tuple[str, ...] = ()
+    _lookup: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def column(self, key: str) -> Column:
+        for c in self.columns:
+            if c.key == key or c.name == key:
+                return c
+        raise KeyError(key)
+
+    def match(self, header: object) -> Column | None:
+        """The column a header cell names, ignoring case, spaces, a `:` and a unit."""
+        if not isinstance(header, str):
+            return None
+        if not self._lookup:
+            for c in self.columns:
+                for n in (c.name, *c.aliases):
+                    self._lookup[normalise_header(n)] = c
+        return self._lookup.get(normalise_header(header))
+
+
+def normalise_header(text: str) -> str:
+    t = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", text)      # a unit in brackets: `Cost (£)`
+    t = re.sub(r"\s+", " ", t).strip().rstrip(":").strip()
+    return t.casefold()
+
+
+C = Column
+K = Kind
+
+SETTINGS = Table("Settings", (
+    C("Setting", required=True, aliases=("Name", "Item"), width=28),
+    C("Value", required=True, width=40),
+), markers=("Setting", "Value"))
+
+PUPILS = Table("Pupils", (
+    C("UPN", required=True, aliases=("Unique pupil number",), width=16),
+    C("Forename", required=True, aliases=("First name", "Preferred forename", "Legal forename",
+                                          "Forenames", "Given name", "Firstname"), width=14),
+    C("Surname", required=True, aliases=("Last name", "Legal surname", "Preferred surname",
+                                         "Family name", "Lastname"), width=16),
+    C("Date of birth", K.DATE, aliases=("DOB", "Birth date", "D.O.B."), width=13),
+    C("Year group", required=True, aliases=("Year", "NC year", "Year grp", "National curriculum year"),
+      width=10),
+    C("Class", required=True, aliases=("Reg group", "Registration group", "Form", "Reg", "Tutor group"),
+      width=12),
+    C("SEN status", K.CHOICE, required=True, aliases=("SEN", "SEN provision", "SEN stage"),
+      choices=SEN_STATUS, width=11),
+    C("Primary need", K.CHOICE, aliases=("Primary SEN need", "Main need", "Need"), choices=NEED,
+      width=12),
+    C("Secondary need", K.CHOICE, aliases=("Secondary SEN need",), choices=NEED, width=12),
+    C("Pupil premium", K.YES_NO, aliases=("PP", "Disadvantaged"), choices=YES_NO, width=9),
+    C("EAL", K.YES_NO, aliases=("English as an additional language",), choices=YES_NO, width=7),
+    C("Looked after", K.YES_NO, aliases=("CLA", "LAC", "Looked after child"), choices=YES_NO,
+      width=9),
+    C("Parent/carer", aliases=("Parent", "Parent or carer", "Parents/carers", "Contact"), width=22),
+    C("Language at home", aliases=("Home language", "First language"), width=14),
+), markers=("UPN", "Surname"))
+
+STAFF = Table("Staff", (
+    C("Name", required=True, aliases=("Staff", "Staff member", "Delivered by"), width=22),
+    C("Role", width=24),
+    C("Hourly cost", K.MONEY, required=True, aliases=("Cost per hour", "Hourly rate", "Rate"),
+      width=12),
+), markers=("Name", "Hourly cost"))
+
+PROVISIONS = Table("Provisions", (
+    C("Provision", required=True, aliases=("Intervention", "Name"), width=26),
+    C("Type", K.CHOICE, required=True, choices=PROVISION_TYPE, width=20),
+    C("Area of need", K.CHOICE, choices=AREA, aliases=("Area", "Broad area of need"), width=30),
+    C("Delivered by", aliases=("Staff", "Who"), width=18),
+    C("Sessions per week", K.NUMBER, aliases=("Sessions/week", "Sessions a week", "Frequency"),
+      width=10),
+    C("Minutes per session", K.NUMBER, aliases=("Minutes", "Session length", "Mins per session",
+                                                 "Duration"), width=10),
+    C("Weeks", K.NUMBER, aliases=("Number of weeks", "Weeks per term"), width=8),
+    C("Resource cost", K.MONEY, aliases=("Resources", "Resource costs"), width=11),
+    C("Measure", aliases=("Assessment", "Entry/exit measure"), width=20),
+    C("Measure kind", K.CHOICE, choices=MEASURE_KIND, width=13),
+    C("Higher is better", K.YES_NO, choices=YES_NO, width=9),
+), markers=("Provision", "Type"))
+
+PROFILES = Table("Profiles", (
+    C("Pupil", aliases=("Name", "Pupil name"), width=22),
+    C("UPN", width=16),
+    C("Area", K.CHOICE, required=True, choices=PROFILE_AREA, aliases=("Area of need",), width=30),
+    C("Strengths", width=45),
+    C("Challenges", width=45),
+), markers=("Area", "Strengths"))
+
+PROFESSIONALS = Table("Professionals", (
+    C("Pupil", aliases=("Pupil name",), width=22),
+    C("UPN", width=16),
+    C("Name", required=True, aliases=("Professional",), width=22),
+    C("Role or service", aliases=("Role", "Service"), width=26),
+    C("Involved since", K.DATE, aliases=("Since", "Start date"), width=13),
+    C("Latest report", K.DATE, aliases=("Last report", "Report date"), width=13),
+    C("Notes", width=40),
+), markers=("Name", "Role or service"))
+
+PROVISION_ROWS = Table("Provision table", (
+    C("Pupil", required=True, aliases=("Pupil name", "Child", "Name"), width=22,
+      note="pupil's name as on the Pupils sheet"),
+    C("UPN", width=16, note="optional; wins over the name"),
+    C("Provision", required=True, aliases=("Intervention",), width=24,
+      note="from the Provisions sheet"),
+    C("Type", K.CHOICE, choices=PROVISION_TYPE, width=14, note="blank: the Provisions default"),
+    C("Area of need", K.CHOICE, choices=AREA, aliases=("Area",), width=16,
+      note="blank: the Provisions default"),
+    C("Delivered by", aliases=("Staff", "Who"), width=16, note="blank: the Provisions default"),
+    C("Sessions per week", K.NUMBER, aliases=("Sessions/week", "Sessions a week", "Frequency"),
+      width=9),
+    C("Minutes per session", K.NUMBER, aliases=("Minutes", "Session length", "Mins per session",
+                                                 "Duration"), width=9),
+    C("Weeks", K.NUMBER, aliases=("Number of weeks",), width=7),
+    C("Group", aliases=("Group name", "Group label"), width=10,
+      note="blank: everyone on this provision on this sheet"),
+    C("Group size", K.INTEGER, width=8, note="optional; overrides the counted size"),
+    C("Start date", K.DATE, aliases=("Start", "From"), width=11),
+    C("End date", K.DATE, aliases=("End", "To"), width=11),
+    C("Target", aliases=("Outcome sought", "Intended outcome"), width=30),
+    C("Pre", K.SCORE, aliases=("Entry", "Entry score", "Pre score", "Baseline"), width=8),
+    C("Post", K.SCORE, aliases=("Exit", "Exit score", "Post score"), width=8),
+    C("Outcome", K.CHOICE, choices=OUTCOME, width=15),
+    C("Next step", K.CHOICE, choices=NEXT_STEP, aliases=("Next steps",), width=11),
+    C("Cost", K.MONEY, width=10, note="worked out for you; a number typed here overrides it"),
+    C("Comments", aliases=("Comment", "Notes"), width=30),
+), markers=("Pupil", "Provision"))
+
+REVIEW_ROWS = Table("Pupil review table", (
+    C("Pupil", required=True, aliases=("Pupil name", "Child", "Name"), width=22),
+    C("UPN", width=16),
+    C("Target 1", width=30), C("Target 1 outcome", K.CHOICE, choices=OUTCOME, width=14),
+    C("Target 2", width=30), C("Target 2 outcome", K.CHOICE, choices=OUTCOME, width=14),
+    C("Target 3", width=30), C("Target 3 outcome", K.CHOICE, choices=OUTCOME, width=14),
+    C("Attendance", K.PERCENT, required=True, aliases=("Attendance %",), width=11),
+    C("Reading", width=14), C("Writing", width=14), C("Maths", aliases=("Math", "Mathematics"),
+                                                       width=14),
+    C("Staff views", aliases=("Staff view", "Teacher views"), width=34),
+    C("Parent views", aliases=("Parent view", "Parent/carer views", "Parents' views"), width=34),
+    C("Pupil views", aliases=("Pupil view", "Child views", "Pupil voice"), width=34),
+), markers=("Pupil", "Attendance"))
+
+REFERENCE_SHEETS = ("Settings", "Pupils", "Staff", "Provisions", "Profiles", "Professionals")
+REQUIRED_SHEETS = ("Settings", "Pupils", "Staff", "Provisions")
+SHEET_TABLES = {"Settings": SETTINGS, "Pupils": PUPILS, "Staff": STAFF, "Provisions": PROVISIONS,
+                "Profiles": PROFILES, "Professionals": PROFESSIONALS}
+
+DEFAULT_TERMS = ("Autumn", "Spring", "Summer")
+DEFAULT_THRESHOLD = 6000.0
+DEFAULT_IMPACT_BANDS = ((2.0, "useful"), (3.0, "substantial"), (4.0, "remarkable"))
+FIRST_BAND = "modest"
+DEFAULT_SUPPRESS_BELOW = 5
