@@ -17,3 +17,15 @@ def make_workbook(tmp_path):
         return build_workbook(tmp_path / f"map{next(counter)}.xlsx", **parts)
 
     return make
+
+
+def soffice_or_skip() -> str:
+    """The LibreOffice binary; skip when missing, except in CI where it must be there."""
+    import os
+    import shutil
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    if exe is None:
+        if os.environ.get("PROVMAP_REQUIRE_LIBREOFFICE"):
+            pytest.fail("LibreOffice is required here (PROVMAP_REQUIRE_LIBREOFFICE) but missing")
+        pytest.skip("LibreOffice is not installed")
+    return exe
