@@ -197,3 +197,9 @@ def test_load_never_raises_and_every_problem_has_a_place(tmp_path_factory, data)
         if p.code not in (Code.MISSING_SHEET, Code.MISSING_SETTING, Code.MISSING_TABLE,
                           Code.UNKNOWN_SHEET, Code.DUPLICATE_SHEET):
             assert p.sheet and p.cell, p
+
+
+def test_end_date_before_start(make_workbook):
+    rows = [dict(PROVISION_ROWS[0], **{"Start date": "01/10/2025", "End date": "01/09/2025"}),
+            *PROVISION_ROWS[1:]]
+    assert found(make_workbook(sheets=sheet(rows))) == [(Code.END_BEFORE_START, "3O Autumn", "M2")]

@@ -30,6 +30,7 @@ CHECKS = (
     progress.target_counts,
     progress.assessments,
     progress.review_views,
+    progress.date_order,
 )
 
 

@@ -68,3 +68,12 @@ def review_views(m: Map, ctx: Context) -> Iterator[Problem]:
                           f"{r.term} is over but {m.pupils[r.upn].name}'s review has no "
                           f"{' or '.join(missing)} views.",
                           "record what the parents and the pupil said at the review")
+
+
+def date_order(m: Map, ctx: Context) -> Iterator[Problem]:
+    for r in m.provision_rows():
+        if r.start_date and r.end_date and r.end_date < r.start_date:
+            yield warning(Code.END_BEFORE_START, r.sheet, r.at("end_date"),
+                          f"End date {r.end_date:%d/%m/%Y} is before Start date "
+                          f"{r.start_date:%d/%m/%Y}; provmap uses the term's dates instead.",
+                          "check the dates (day/month/year)")

@@ -1,0 +1,147 @@
+#!/usr/bin/env python
+"""Time provmap's real commands on generated schools against the time merely to read them.
+
+Every figure is a whole process (start-up included), measured in the same run on the same
+file, with its peak memory (the child's max RSS from wait4):
+
+- floor `calamine`: python-calamine reading every cell of every sheet;
+- floor `openpyxl`: openpyxl's read-only mode reading every cell;
+- `check`: `provmap check --json`;
+- `rollup`: `provmap rollup` (reads, checks, computes, writes two workbooks);
+- `pop`: `provmap pop` for every K/E pupil of the school, against a floor of XlsxWriter
+  writing the same number of workbooks with the same cells and no formatting, on one core;
+- `pop --pdf`: against one batch `soffice --convert-to pdf` of the same files.
+
+    python scripts/bench.py                 # 200 and 2,000 pupils
+    python scripts/bench.py --sizes 200 2000 20000 --pop
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PY = sys.executable
+ROOT = Path(__file__).resolve().parent.parent
+
+CALAMINE = """
+import sys
+from python_calamine import CalamineWorkbook
+wb = CalamineWorkbook.from_path(sys.argv[1])
+n = sum(len(r) for s in wb.sheet_names for r in wb.get_sheet_by_name(s).to_python())
+"""
+OPENPYXL = """
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1], read_only=True)
+n = sum(len(r) for ws in wb.worksheets for r in ws.iter_rows(values_only=True))
+"""
+PLAIN_WRITE = """
+import sys, json, xlsxwriter
+cells = json.load(open(sys.argv[1]))
+for i, book in enumerate(cells):
+    wb = xlsxwriter.Workbook(f"{sys.argv[2]}/plain{i}.xlsx", {"in_memory": True})
+    ws = wb.add_worksheet()
+    for r, c, v in book:
+        ws.write_string(r, c, v) if isinstance(v, str) else ws.write_number(r, c, v)
+    wb.close()
+"""
+
+
+def run(cmd: list[str], env: dict | None = None) -> tuple[float, float]:
+    """Wall seconds and peak memory (MB) of one whole process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env=env or os.environ.copy(), cwd=ROOT)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} failed ({code}): {err[-500:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def best(cmd: list[str], repeat: int) -> tuple[float, float]:
+    runs = [run(cmd) for _ in range(repeat)]
+    return min(t for t, _ in runs), max(m for _, m in runs)
+
+
+def school(pupils: int, folder: Path) -> Path:
+    path = folder / f"school-{pupils}.xlsx"
+    if not path.exists():
+        start = time.perf_counter()
+        subprocess.run([PY, str(ROOT / "scripts" / "make_example.py"), "--pupils", str(pupils),
+                        "--out", str(path)], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+        print(f"  generated {path.name} ({path.stat().st_size / 1e6:.1f} MB) in "
+              f"{time.perf_counter() - start:.1f} s")
+    return path
+
+
+def pop_cells(folder: Path) -> list[list[tuple[int, int, object]]]:
+    import openpyxl
+    books = []
+    for p in sorted(folder.rglob("*.xlsx")):
+        ws = openpyxl.load_workbook(p, read_only=True).worksheets[0]
+        books.append([(r - 1, c - 1, v) for r, row in enumerate(ws.iter_rows(values_only=True), 1)
+                      for c, v in enumerate(row, 1) if isinstance(v, (str, int, float))])
+    return books
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[200, 2000])
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--pop", action="store_true", help="also time POPs (2,000-pupil school)")
+    ap.add_argument("--pdf", action="store_true", help="also time POPs with --pdf")
+    ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "provmap-bench")
+    args = ap.parse_args()
+    args.cache.mkdir(parents=True, exist_ok=True)
+    print(f"provmap benchmark on {os.cpu_count()} cores; times are whole processes, best of "
+          f"{args.repeat} (1 for 20,000 pupils); memory is peak RSS")
+    header = f"{'pupils':>7} {'what':<10} {'seconds':>8} {'MB':>6} {'x calamine':>10} {'x openpyxl':>10}"
+    print(header)
+    for n in args.sizes:
+        path = school(n, args.cache)
+        repeat = 1 if n >= 20000 else args.repeat
+        cal = best([PY, "-c", CALAMINE, str(path)], repeat)
+        opx = best([PY, "-c", OPENPYXL, str(path)], repeat)
+        out = Path(tempfile.mkdtemp(prefix="bench-"))
+        rows = [("calamine", cal), ("openpyxl", opx),
+                ("check", best([PY, "-m", "provmap", "check", "--json", str(path)], repeat)),
+                ("rollup", best([PY, "-m", "provmap", "rollup", str(path), "--out", str(out)],
+                                repeat))]
+        for what, (t, mb) in rows:
+            print(f"{n:>7} {what:<10} {t:>8.2f} {mb:>6.0f} {t / cal[0]:>10.1f} {t / opx[0]:>10.2f}")
+        shutil.rmtree(out, ignore_errors=True)
+        if args.pop and n == 2000:
+            pops = Path(tempfile.mkdtemp(prefix="bench-pop-"))
+            t_pop, mb_pop = run([PY, "-m", "provmap", "pop", str(path), "--out", str(pops)])
+            books = pop_cells(pops)
+            cells_json = pops / "cells.json"
+            import json
+            cells_json.write_text(json.dumps(books))
+            plain = Path(tempfile.mkdtemp(prefix="bench-plain-"))
+            t_plain, _ = run([PY, "-c", PLAIN_WRITE, str(cells_json), str(plain)])
+            print(f"{n:>7} {'pop':<10} {t_pop:>8.2f} {mb_pop:>6.0f}   {len(books)} POPs; "
+                  f"plain XlsxWriter floor {t_plain:.2f} s on one core: x{t_pop / t_plain:.2f}")
+            if args.pdf and shutil.which("soffice"):
+                pdfs = Path(tempfile.mkdtemp(prefix="bench-pdf-"))
+                t_pdf, _ = run([PY, "-m", "provmap", "pop", str(path), "--out", str(pdfs),
+                                "--pdf"])
+                files = [str(p) for p in sorted(pops.rglob("*.xlsx"))]
+                lo = Path(tempfile.mkdtemp(prefix="bench-lo-"))
+                t_lo, _ = run(["soffice", f"-env:UserInstallation=file://{lo}/profile",
+                               "--headless", "--convert-to", "pdf", "--outdir", str(lo), *files])
+                print(f"{n:>7} {'pop --pdf':<10} {t_pdf:>8.2f}        batch soffice floor "
+                      f"{t_lo:.2f} s (+ pop {t_pop:.2f} s): x{t_pdf / (t_lo + t_pop):.2f} of "
+                      f"both, x{(t_pdf - t_pop) / t_lo:.2f} of the conversion alone")
+
+
+if __name__ == "__main__":
+    main()
