@@ -10,10 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from openpyxl.utils.cell import get_column_letter
-
 from .problems import Problem
 from .schema import FIRST_BAND, NEED_AREA
+
+
+def get_column_letter(col: int) -> str:
+    """1 -> A, 27 -> AA (openpyxl's helper, without importing openpyxl)."""
+    letters = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
 
 
 @dataclass(frozen=True, slots=True)

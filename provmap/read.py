@@ -18,10 +18,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from . import safety
+from . import fastgrid, safety
 from .formulas import evaluate_constant
 from .link import Linker
-from .model import (ClassTermSheet, Layout, Map, ProfessionalRow, ProfileRow, Provision,
+from .model import (ClassTermSheet, get_column_letter, Layout, Map, ProfessionalRow, ProfileRow, Provision,
                     ProvisionRow, Pupil, ReviewRow, Settings, StaffMember)
 from .problems import Code, Problem, UnreadableWorkbook, error, info, warning
 from .schema import (DEFAULT_IMPACT_BANDS, DEFAULT_SUPPRESS_BELOW, DEFAULT_TERMS,
@@ -40,25 +40,31 @@ def load(path: str | Path) -> Map:
     """Read the workbook at ``path`` into a :class:`Map` (records + reading problems)."""
     path = Path(path)
     safety.inspect_file(path)
-    import openpyxl  # imported here so `provmap --help` stays quick
+    try:
+        grids = fastgrid.read_grids(path)
+    except fastgrid.Fallback:
+        grids = _read_grids_openpyxl(path)
+    return _Builder(str(path), grids).build()
+
+
+def _read_grids_openpyxl(path: Path) -> dict[str, Grid]:
+    """The general path: openpyxl's streaming parser (read-only mode)."""
+    import openpyxl
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             wb = openpyxl.load_workbook(path, read_only=True, data_only=False,
                                         keep_links=False, keep_vba=False)
-    except UnreadableWorkbook:
-        raise
     except Exception as exc:  # any parser failure means a damaged file
         raise UnreadableWorkbook(Code.BROKEN_FILE, str(path),
                                  "the workbook is damaged and Excel's format could not be read "
                                  f"({type(exc).__name__}). Open it in Excel, save it again, "
                                  "and try once more.") from None
     try:
-        grids = _read_grids(wb, path)
+        return _read_grids(wb, path)
     finally:
         wb.close()
-    return _Builder(str(path), grids).build()
 
 
 def _read_grids(wb, path: Path) -> dict[str, Grid]:
@@ -125,12 +131,24 @@ def _header_columns(table: Table, cells: dict[int, Raw]) -> dict[str, int]:
 
 
 def _is_header(table: Table, cells: dict[int, Raw]) -> bool:
-    names = {normalise_header(v) for v, d, _ in cells.values() if isinstance(v, str)}
-    for marker in table.markers:
-        col = table.column(marker)
-        if not ({normalise_header(n) for n in (col.name, *col.aliases)} & names):
-            return False
-    return True
+    """A header row holds a header of each of the table's marker columns."""
+    if len(cells) < len(table.markers):
+        return False
+    names = {normalise_header(v) for v, d, _ in cells.values()
+             if isinstance(v, str) and len(v) < 60}
+    return all(names & spellings for spellings in _marker_spellings(table))
+
+
+_SPELLINGS: dict[str, tuple[frozenset[str], ...]] = {}
+
+
+def _marker_spellings(table: Table) -> tuple[frozenset[str], ...]:
+    found = _SPELLINGS.get(table.name)
+    if found is None:
+        found = _SPELLINGS[table.name] = tuple(
+            frozenset(normalise_header(n) for n in (c.name, *c.aliases))
+            for c in (table.column(m) for m in table.markers))
+    return found
 
 
 def _looks_like_note(cells: dict[int, Raw], columns: dict[str, int]) -> bool:
@@ -267,7 +285,6 @@ class _Builder:
                 ) -> dict[str, int]:
         columns = _header_columns(table, cells)
         seen: dict[str, int] = {}
-        from openpyxl.utils.cell import get_column_letter
         for col, (value, _, _) in sorted(cells.items()):
             column = table.match(value) if isinstance(value, str) else None
             if column is None:

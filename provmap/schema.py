@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
 
 
 class Kind(Enum):
@@ -142,7 +143,7 @@ class Column:
     @property
     def key(self) -> str:
         """The attribute name records use: `Minutes per session` -> `minutes_per_session`."""
-        return re.sub(r"[^a-z0-9]+", "_", self.name.lower()).strip("_")
+        return _key(self.name)
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,12 @@ class Table:
         return self._lookup.get(normalise_header(header))
 
 
+@lru_cache(maxsize=None)
+def _key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+@lru_cache(maxsize=4096)
 def normalise_header(text: str) -> str:
     t = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", text)      # a unit in brackets: `Cost (£)`
     t = re.sub(r"\s+", " ", t).strip().rstrip(":").strip()

@@ -27,7 +27,7 @@ def clean_text(value: object) -> str | None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, datetime):
+    if isinstance(value, (datetime, date)):
         value = value.strftime("%d/%m/%Y")
     text = " ".join(str(value).split())
     return text or None

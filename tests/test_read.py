@@ -230,3 +230,38 @@ def test_saved_by_libreoffice_reads_the_same(make_workbook, tmp_path):
                 {k: v.resource_cost for k, v in m.provisions.items()})
     assert facts(a) == facts(b)
     assert b.problems == []
+
+
+def _both_ways(path, monkeypatch):
+    """Load with the fast reader and with openpyxl's general parser."""
+    from provmap import fastgrid
+    fast = provmap.load(path)
+
+    def refuse(p):
+        raise fastgrid.Fallback("forced")
+    with monkeypatch.context() as mp:
+        mp.setattr(fastgrid, "read_grids", refuse)
+        general = provmap.load(path)
+    return fast, general
+
+
+def test_fast_and_general_readers_agree(make_workbook, monkeypatch):
+    path = make_workbook(extra={"Notes": [["a note"]]})
+    wb = openpyxl.load_workbook(path)
+    ws = wb["3O Autumn"]
+    ws["S2"] = "=G2*H2*I2"
+    ws["O3"] = "=P3-6"
+    ws["P4"] = "#DIV/0!"
+    ws["H3"] = "=45*1"
+    ws["T5"] = "=not a formula"
+    ws["T5"].data_type = "s"
+    ws["L2"] = date(2025, 9, 12)
+    ws["I10"].number_format = "0%"
+    wb.save(path)
+    fast, general = _both_ways(path, monkeypatch)
+    assert fast.problems == general.problems
+    assert list(fast.provision_rows()) == list(general.provision_rows())
+    assert list(fast.review_rows()) == list(general.review_rows())
+    assert fast.pupils == general.pupils and fast.settings == general.settings
+    assert sorted(p.code for p in fast.problems) == sorted(
+        [Code.UNKNOWN_SHEET, Code.FORMULA_NOT_TRUSTED, Code.FORMULA_ERROR])
