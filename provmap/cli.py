@@ -35,6 +35,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _Refused as exc:
         print(f"provmap: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
+    except OSError as exc:                     # a folder we cannot write, a full disk
+        print(f"provmap: could not write {exc.filename or 'the output'}: {exc.strerror}. "
+              "Check the folder exists and you may write to it.", file=sys.stderr)
+        return EXIT_UNUSABLE
 
 
 class _Refused(Exception):
@@ -177,19 +181,28 @@ def cmd_rollup(args) -> int:
     from .write.governors import write_governors
     from .write.senco import write_senco
 
+    from .disclosure import DisclosureError
+
     _, problems, result = _load_and_rollup(args)
     _print_errors(problems)
-    for path in (write_senco(result, args.out), write_governors(result, args.out)):
-        print(f"Wrote {path}")
+    print(f"Wrote {write_senco(result, args.out)}")
+    try:
+        print(f"Wrote {write_governors(result, args.out)}")
+    except DisclosureError as exc:
+        raise _Refused(f"the governors' report was not written: {exc}") from None
     return EXIT_OK
 
 
 def cmd_governors(args) -> int:
+    from .disclosure import DisclosureError
     from .write.governors import write_governors
 
     _, problems, result = _load_and_rollup(args)
     _print_errors(problems)
-    print(f"Wrote {write_governors(result, args.out)}")
+    try:
+        print(f"Wrote {write_governors(result, args.out)}")
+    except DisclosureError as exc:
+        raise _Refused(f"the governors' report was not written: {exc}") from None
     return EXIT_OK
 
 
@@ -220,7 +233,7 @@ def cmd_roll_forward(args) -> int:
         result = roll_forward(args.workbook, args.to_term)
     except RollForwardRefused as exc:
         raise _Refused(str(exc)) from None
-    print(result.describe() if hasattr(result, "describe") else result)
+    print(result.summary())
     return EXIT_OK
 
 

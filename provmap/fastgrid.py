@@ -129,6 +129,8 @@ def read_grids(path: Path) -> dict[str, Grid]:
                     cells[c] = (v, "b", False)
                 elif isinstance(v, (datetime, date, time)):
                     cells[c] = (v, "d", False)
+                elif isinstance(v, float) and v.is_integer() and abs(v) < 2**53:
+                    cells[c] = (int(v), "n", False)      # as openpyxl reads `<v>3</v>`
                 else:
                     cells[c] = (v, "n", False)
             if extra:

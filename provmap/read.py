@@ -364,9 +364,14 @@ class _Builder:
             for end in ("start", "end"):
                 raw, cell = values.get(f"{term.casefold()} {end}", (None, None))
                 d = None
-                if raw is not None:
+                if raw is not None and raw[1] in ("f", "e"):
+                    self.problems.append(error(
+                        Code.BAD_SETTING, sheet, cell,
+                        f"{term} {end} holds {'a formula' if raw[1] == 'f' else raw[0]}, "
+                        "not a date.", "type the date as day/month/year"))
+                elif raw is not None:
                     try:
-                        d = parse_date(raw[0]) if raw[1] not in ("f", "e") else None
+                        d = parse_date(raw[0])
                     except BadValue as exc:
                         self.problems.append(error(Code.BAD_SETTING, sheet, cell,
                                                    f"{term} {end} {exc}.",

@@ -124,12 +124,14 @@ def parse_date(value: object) -> date | None:
     """Real Excel dates, or UK text: `12/09/2025`, `12-9-25`, `12 Sep 2025`, `2025-09-12`."""
     if value is None:
         return None
+    if isinstance(value, time) or (isinstance(value, (datetime, date))
+                                   and value.year < 1900):
+        # Excel has no dates before 1900: such a cell holds a time or a negative number
+        raise BadValue("is not a real date (Excel dates start in 1900)")
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
-    if isinstance(value, time):
-        raise BadValue("is a time, not a date")
     if isinstance(value, bool):
         raise BadValue("is TRUE/FALSE, not a date")
     if isinstance(value, (int, float)):

@@ -59,8 +59,8 @@ def assessments(m: Map, ctx: Context) -> Iterator[Problem]:
 
 def review_views(m: Map, ctx: Context) -> Iterator[Problem]:
     for r in m.review_rows():
-        if r.term not in ctx.finished_terms or r.upn is None:
-            continue
+        if r.term not in ctx.finished_terms or r.term not in ctx.active_terms or r.upn is None:
+            continue                          # a term with no provision has not happened
         missing = [who for who, v in (("parent", r.parent_views), ("pupil", r.pupil_views))
                    if not v]
         if missing:

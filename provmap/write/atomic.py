@@ -21,6 +21,9 @@ def atomic_write(target: Path | str, suffix: str = ".xlsx") -> Iterator[Path]:
     fd, tmp = tempfile.mkstemp(prefix=".provmap-", suffix=suffix, dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp_path, 0o666 & ~umask)      # as a normal save would: shared drives need it
     try:
         yield tmp_path
         os.replace(tmp_path, target)

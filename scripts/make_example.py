@@ -1,0 +1,40 @@
+"""Write the example school's provision map.
+
+    python scripts/make_example.py                      # workbooks/Provision map 2025-26.xlsx
+    python scripts/make_example.py --pupils 20000 --out /tmp/big.xlsx
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from provmap.example import YEAR, write_example  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Write a fictional school's provision map.")
+    parser.add_argument("--pupils", type=int, default=200, help="pupils on roll (default 200)")
+    parser.add_argument("--seed", type=int, default=2025, help="random seed (default 2025)")
+    parser.add_argument("--terms", type=int, default=3, choices=(1, 2, 3),
+                        help="terms with provision (default 3: Summer under way)")
+    parser.add_argument("--out", type=Path,
+                        default=ROOT / "workbooks" / f"Provision map {YEAR}.xlsx")
+    args = parser.parse_args(argv)
+    if args.pupils < 20:
+        parser.error("--pupils must be at least 20")
+    start = time.perf_counter()
+    path = write_example(args.out, pupils=args.pupils, seed=args.seed, terms=args.terms)
+    size = path.stat().st_size / 1024
+    print(f"Wrote {path} ({args.pupils:,} pupils, {size:,.0f} KB) in "
+          f"{time.perf_counter() - start:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,127 @@
+"""The seeded example school: realistic, deterministic, error-free, and quick at scale."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from datetime import date
+
+import pytest
+
+import provmap
+from provmap import schema
+from provmap.example import DELIBERATE, class_names, generate_school, write_example
+from provmap.problems import Severity
+from provmap.upn import has_valid_check_letter
+
+MID_SUMMER = date(2026, 6, 20)
+
+
+@pytest.fixture(scope="module")
+def school():
+    return generate_school()
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory):
+    path = write_example(tmp_path_factory.mktemp("ex") / "Provision map 2025-26.xlsx")
+    return path, provmap.load(path)
+
+
+def test_same_seed_same_school_other_seed_other_school():
+    a, b, c = generate_school(seed=7), generate_school(seed=7), generate_school(seed=8)
+    assert a == b
+    assert a.pupils != c.pupils and a.provision_rows != c.provision_rows
+
+
+def test_the_example_file_is_reproducible(tmp_path):
+    a = write_example(tmp_path / "a.xlsx", pupils=40, seed=3)
+    b = write_example(tmp_path / "b.xlsx", pupils=40, seed=3)
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_a_realistic_primary_school(school):
+    pupils = school.pupils
+    assert len(pupils) == 200
+    assert len(school.classes) == 14 and school.classes[:4] == ["RO", "RM", "1O", "1M"]
+    status = Counter(p["SEN status"] for p in pupils)
+    assert 0.15 <= status["K"] / 200 <= 0.20 and 0.02 <= status["E"] / 200 <= 0.04
+    assert len({(p["Forename"], p["Surname"]) for p in pupils}) == 200      # no namesakes
+    assert len({p["UPN"] for p in pupils}) == 200
+    assert all(has_valid_check_letter(p["UPN"]) for p in pupils)
+    assert all(p["Primary need"] for p in pupils if p["SEN status"] != "N")
+    sizes = Counter(p["Class"] for p in pupils)
+    assert min(sizes.values()) >= 12
+
+
+def test_rows_look_like_what_staff_type(school):
+    rows = [r for rs in school.provision_rows.values() for r in rs]
+    reviews = [r for rs in school.review_rows.values() for r in rs]
+    text = [str(v) for r in rows for v in r.values()]
+    assert any(v.endswith("m") and "y " in v for v in text)                 # `7y 2m`
+    assert any(v.count(":") == 1 and v.replace(":", "").isdigit() for v in text)   # `7:02`
+    assert "£1,200.50" in text                                               # money as text
+    assert any(isinstance(r.get("Start date"), str) and r["Start date"][2] == "/" for r in rows)
+    attendance = [r["Attendance"] for r in reviews if "Attendance" in r]
+    assert any(isinstance(a, str) and a.endswith("%") for a in attendance)
+    assert any(isinstance(a, float) and a < 1 for a in attendance)
+    types = {r["Provision"] for r in rows}
+    assert {"Visual timetable", "Precision teaching", "Nurture group", "ELSA sessions"} <= types
+    # groups that mix classes: one label on several class sheets in the same term
+    sheets_by_group = {}
+    for sheet, rs in school.provision_rows.items():
+        for r in rs:
+            if r.get("Group"):
+                sheets_by_group.setdefault((sheet.split()[-1], r["Group"]), set()).add(sheet)
+    assert any(len(s) > 1 for s in sheets_by_group.values())
+    assert school.profiles and school.professionals and "SENCo notes" in school.extra_sheets
+
+
+def test_the_example_has_no_errors_and_only_its_deliberate_warnings(example):
+    _, m = example
+    for today in (MID_SUMMER, None):           # mid-Summer, and today (after the year)
+        problems = provmap.check(m, today=today)
+        assert [p for p in problems if p.severity is Severity.ERROR] == []
+        warnings = Counter(str(p.code) for p in problems if p.severity is Severity.WARNING)
+        expected = {k: v for k, v in DELIBERATE.items() if k != "unknown-sheet"}
+        assert warnings == expected
+        infos = Counter(str(p.code) for p in problems if p.severity is Severity.INFO)
+        assert infos["unknown-sheet"] == 2      # Instructions and 'SENCo notes'
+        assert infos["cost-override"] == 3
+
+
+def test_the_example_rolls_up_summer_by_default(example):
+    _, m = example
+    assert m.terms_with_provision == ["Autumn", "Spring", "Summer"]
+    r = provmap.rollup(m)
+    assert r.term == "Summer"
+    assert r.rows["share"].sum() > 10_000
+    assert r.rows["no_progress"].any()          # a few pupils made no progress
+    months = r.rows[r.rows["measure_kind"] == "months"]
+    assert months["ratio_gain"].notna().any()
+    # Summer is under way: outcomes are in for KS2, not yet for R-Y2.
+    summer = [row for s in m.sheets if s.term == "Summer" for row in s.provision_rows
+              if row.pre is not None]
+    assert any(row.outcome for row in summer) and not all(row.outcome for row in summer)
+
+
+def test_the_shipped_example_stays_commit_sized(example):
+    path, _ = example
+    assert path.stat().st_size < 1_000_000
+
+
+def test_class_names_scale():
+    assert class_names(200)[3] == ["3O", "3M"]
+    big = class_names(20_000)
+    assert len(big[0]) > 13 and len(set(sum(big, []))) == sum(len(y) for y in big)
+    assert all(len(f"{c} Summer") <= 31 for y in big for c in y)
+
+
+def test_a_big_school_generates_quickly():
+    start = time.perf_counter()
+    data = generate_school(pupils=2_000, seed=1)
+    assert time.perf_counter() - start < 10
+    assert len(data.pupils) == 2_000 and len({p["UPN"] for p in data.pupils}) == 2_000
+    assert len({(p["Forename"], p["Surname"]) for p in data.pupils}) == 2_000
+    assert len(data.classes) == 70
+    assert all(schema.SEN_STATUS.canonical(p["SEN status"]) for p in data.pupils)

@@ -1,0 +1,146 @@
+"""The SENCo rollup workbook, written and read back with openpyxl."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+from builders import UPNS
+from conftest import soffice_or_skip
+
+import provmap
+from provmap.numbers import rollup
+from provmap.write import senco
+from provmap.write.senco import write_senco
+
+TODAY = date(2026, 4, 1)
+SHEETS = ["Summary", "By pupil", "By provision", "By class", "By area of need", "Flags",
+          "Issues"]
+
+
+def _two_terms(make_workbook):
+    return make_workbook(sheets={
+        "3O Autumn": {"provision": [
+            {"Pupil": "Jonathan Smith", "Provision": "Precision teaching", "Pre": 86,
+             "Post": 92},
+            {"Pupil": "Aisha Khan", "Provision": "Lego therapy", "Pre": 20, "Post": 19},
+            {"Pupil": "Leo Brown", "Provision": "Lego therapy", "Pre": 18, "Post": 18},
+            {"Pupil": "Nobody Known", "Provision": "Lego therapy"}]},
+        "3O Spring": {"provision": [
+            {"Pupil": "Jonathan Smith", "Provision": "Precision teaching", "Pre": 92,
+             "Post": 99, "Cost": 10.125},
+            {"Pupil": "Aisha Khan", "Provision": "Visual timetable"}]}})
+
+
+def _rows(ws, header_row=2):
+    header = [c.value for c in ws[header_row]]
+    out = []
+    for row in ws.iter_rows(min_row=header_row + 1, values_only=True):
+        if any(v is not None for v in row):
+            out.append(dict(zip(header, row)))
+    return header, out
+
+
+def test_the_workbook_reads_back(make_workbook, tmp_path):
+    m = provmap.load(_two_terms(make_workbook))
+    r = rollup(m, problems=provmap.check(m, today=TODAY), today=TODAY)
+    path = write_senco(r, tmp_path / "out")
+    assert path.name == "Oak Tree Primary 2025-26 Spring - SENCo rollup.xlsx"
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == SHEETS + ["Rows left out"]
+
+    header, pupils = _rows(wb["By pupil"])
+    assert header == ["UPN", "Pupil", "Class", "SEN status", "Primary need", "Autumn cost",
+                      "Spring cost", "Year cost", "Provisions", "Flags"]
+    jon = next(p for p in pupils if p["UPN"] == UPNS[0])
+    # 108 in Autumn; a hand-typed 10.125 in Spring: exact in the cell, pence by format.
+    assert (jon["Autumn cost"], jon["Spring cost"], jon["Year cost"]) == (108, 10.125, 118.125)
+    ws = wb["By pupil"]
+    col = header.index("Year cost") + 1
+    assert ws.cell(3, col).number_format == "£#,##0.00"
+    assert ws.freeze_panes == "B3"
+    assert ws.auto_filter.ref.startswith("A2:")
+    leo = next(p for p in pupils if p["UPN"] == UPNS[2])
+    assert "No progress" in leo["Flags"] and "K/E pupil without provision" in leo["Flags"]
+    flag_cell = ws.cell(3 + pupils.index(leo), header.index("Flags") + 1)
+    assert flag_cell.fill.fgColor.rgb.endswith("FFEB9C")           # highlighted
+
+    header, provisions = _rows(wb["By provision"])
+    for name in ("Provision", "Type", "Area of need", "Pupils", "Groups", "Cost",
+                 "Cost per pupil", "Mean gain", "Ratio gain (months measures)",
+                 "Effect size (standardised)", "Pupils with no progress", "Impact"):
+        assert name in header
+    pt = next(p for p in provisions if p["Provision"] == "Precision teaching")
+    assert pt["Cost"] == 10.125 and pt["Mean gain"] == 7
+    assert provisions[-1]["Provision"] == "Total"
+    pct = wb["By provision"].cell(3, header.index("Share making progress") + 1)
+    assert pct.number_format == "0%"
+
+    assert [c.value for c in wb["By class"][2]][:3] == ["Class", "Pupils", "Cost"]
+    assert [c.value for c in wb["By area of need"][2]][:3] == ["Area of need", "Pupils", "Cost"]
+    header, flags = _rows(wb["Flags"])
+    assert header[:5] == ["UPN", "Pupil", "Class", "Term", "Provision"]
+    assert {"Flag", "Detail"} <= set(header)
+    assert all(f["Detail"] for f in flags)
+    header, issues = _rows(wb["Issues"])
+    assert header[:4] == ["Severity", "Sheet", "Cell", "Message"]
+    assert issues[0]["Severity"] == "Error" and "Nobody Known" in issues[0]["Message"]
+    _, left_out = _rows(wb["Rows left out"])
+    assert [(x["Sheet"], x["Row"]) for x in left_out] == [("3O Autumn", 5)]
+
+    summary = {row[0]: row[1] for row in wb["Summary"].iter_rows(values_only=True) if row[0]}
+    assert summary["Total cost in Spring"] == pytest.approx(10.125 + 5)
+    assert summary["Total cost, year to date"] == pytest.approx(108 + 240 + 10.125 + 5)
+    assert summary["Rows left out of the numbers"] == 1
+    assert "What needs action" in summary
+    assert summary["    SEN support (K)"] == 1
+
+
+def test_staff_text_is_written_as_text(make_workbook, tmp_path):
+    m = provmap.load(make_workbook())
+    r = rollup(m, today=TODAY)
+    r.by_pupil.loc[0, "Pupil"] = "=HYPERLINK(\"http://x\",\"y\")"
+    r.flags.loc[0, "Detail"] = "+44 7700 900123"
+    wb = openpyxl.load_workbook(write_senco(r, tmp_path))
+    cell = wb["By pupil"]["B3"]
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
+    detail = wb["Flags"].cell(3, r.flags.columns.get_loc("Detail") + 1)
+    assert detail.data_type == "s" and detail.value == "+44 7700 900123"
+
+
+def test_a_failed_write_leaves_the_old_file(make_workbook, tmp_path, monkeypatch):
+    m = provmap.load(make_workbook())
+    r = rollup(m, today=TODAY)
+    out = tmp_path / "out"
+    path = write_senco(r, out)
+    before = path.read_bytes()
+
+    def boom(self):
+        raise RuntimeError("disk full")
+    monkeypatch.setattr(senco._Writer, "write", boom)
+    with pytest.raises(RuntimeError):
+        write_senco(r, out)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in out.iterdir()) == [path.name]
+
+
+def test_school_names_are_safe_file_names(make_workbook, tmp_path):
+    m = provmap.load(make_workbook(settings={"School": "St John's C/E: Primary"}))
+    path = write_senco(rollup(m, today=TODAY), tmp_path)
+    assert path.name == "St John's C-E- Primary 2025-26 Autumn - SENCo rollup.xlsx"
+    assert path.exists()
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_opens_it(make_workbook, tmp_path):
+    exe = soffice_or_skip()
+    m = provmap.load(_two_terms(make_workbook))
+    path = write_senco(rollup(m, today=TODAY), tmp_path)
+    subprocess.run([exe, f"-env:UserInstallation=file://{tmp_path}/lo", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+                   check=True, capture_output=True, timeout=120)
+    pdf = Path(tmp_path, path.with_suffix(".pdf").name)
+    assert pdf.exists() and pdf.stat().st_size > 2000
