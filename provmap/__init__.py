@@ -18,7 +18,7 @@ def check(m, today=None):
     return run_checks(m, today=today)
 
 
-def rollup(m, term=None, problems=None):
+def rollup(m, term=None, problems=None, today=None):
     """The termly rollup (see provmap.numbers)."""
     from .numbers import rollup as _rollup
-    return _rollup(m, term=term, problems=problems)
+    return _rollup(m, term=term, problems=problems, today=today)
