@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
+from html import unescape
 
 import pandas as pd
 
@@ -166,35 +166,61 @@ def identifying_texts(pupils: Iterable[Any]) -> list[str]:
     return out
 
 
-def _pattern(texts: Iterable[str]) -> re.Pattern | None:
-    parts = sorted({re.escape(t) for t in texts if t and t.strip()}, key=len, reverse=True)
-    if not parts:
-        return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE)
+_TOKEN = re.compile(r"\w+(?:['’]\w+)*")
+_TAG = re.compile(r"<[^>]*>")
+_ATTRIBUTE = re.compile(r'="([^"]*)"')
 
 
-def mentions_pupil(text: str | None, pupils: Iterable[Any]) -> bool:
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(_TOKEN.findall(text.casefold()))
+
+
+class Identifiers:
+    """A set of identifying texts, matched as whole words in any case.
+
+    Each text is kept as its sequence of words (`Brown, Leo` and `brown leo` are the same
+    words), and a text is searched by looking up each run of words of the lengths the set
+    holds: one pass, however many thousand pupils are on the register.
+    """
+
+    def __init__(self, texts: Iterable[str]):
+        self.words = {t for t in map(_tokens, texts) if t}
+        self.lengths = sorted({len(t) for t in self.words})
+
+    def find(self, text: str) -> list[str]:
+        words = _tokens(text)
+        found = []
+        for n in self.lengths:
+            for i in range(len(words) - n + 1):
+                if words[i:i + n] in self.words:
+                    found.append(" ".join(words[i:i + n]))
+        return found
+
+
+def mentions_pupil(text: str | None, pupils: Iterable[Any] | Identifiers) -> bool:
     """Whether staff text (say a provision name) contains a pupil's name, UPN or birth date."""
     if not text:
         return False
-    pat = _pattern(identifying_texts(pupils))
-    return bool(pat and pat.search(text))
+    index = pupils if isinstance(pupils, Identifiers) else Identifiers(identifying_texts(pupils))
+    return bool(index.find(text))
 
 
-def scan_xlsx(path: Path, texts: Iterable[str]) -> list[tuple[str, str]]:
+def scan_xlsx(path: Path, texts: Iterable[str] | Identifiers) -> list[tuple[str, str]]:
     """Every (XML part, text) where one of ``texts`` appears inside an .xlsx file.
 
     Looks in every part (cells, shared strings, sheet names, charts, comments, defined names,
-    document properties), both as written and XML-escaped (``O'Neil`` is ``O&apos;Neil``).
+    document properties), in text nodes and attribute values, XML escapes undone
+    (``O&apos;Neil`` is ``O'Neil``).  Words are matched within one node, never across two.
     """
-    texts = [t for t in texts if t and t.strip()]
-    pat = _pattern([*texts, *(escape(t, {"'": "&apos;", '"': "&quot;"}) for t in texts)])
-    if pat is None:
+    index = texts if isinstance(texts, Identifiers) else Identifiers(texts)
+    if not index.words:
         return []
     hits: list[tuple[str, str]] = []
     with zipfile.ZipFile(path) as z:
         for name in z.namelist():
             data = z.read(name).decode("utf-8", errors="replace")
-            for m in pat.finditer(data):
-                hits.append((name, m.group(0)))
+            pieces = [*_TAG.split(data), *_ATTRIBUTE.findall(data)]
+            for piece in pieces:
+                if piece.strip():
+                    hits += [(name, found) for found in index.find(unescape(piece))]
     return hits

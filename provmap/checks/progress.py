@@ -75,5 +75,5 @@ def date_order(m: Map, ctx: Context) -> Iterator[Problem]:
         if r.start_date and r.end_date and r.end_date < r.start_date:
             yield warning(Code.END_BEFORE_START, r.sheet, r.at("end_date"),
                           f"End date {r.end_date:%d/%m/%Y} is before Start date "
-                          f"{r.start_date:%d/%m/%Y}; provmap uses the term's dates instead.",
+                          f"{r.start_date:%d/%m/%Y}, so provmap works out the months from Weeks.",
                           "check the dates (day/month/year)")

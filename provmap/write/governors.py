@@ -176,6 +176,7 @@ def _impact(now: pd.DataFrame, rollup: Any, t: int) -> _Impact:
         {p: int(n) for p, n in pupils_by.sort_values(ascending=False, kind="stable").items()}, t)
     named = sorted(merged.named, key=lambda p: (-cost_by[p], p))
     withheld: dict[str, str] = {}
+    identifiers = dc.Identifiers(dc.identifying_texts(rollup.map.pupils.values()))
     lines = []
     judged = useful = most_none = 0
     good_from = min((b for b, _ in settings.impact_bands if b >= GOOD_BANDS_FROM),
@@ -189,7 +190,7 @@ def _impact(now: pd.DataFrame, rollup: Any, t: int) -> _Impact:
         measure = rows["measure"].dropna()
         measure = str(measure.iloc[0]) if len(measure) else None
         assessed = rows[rows["gain"].notna()]
-        line = {"Provision": _provision_name(str(p), rollup.map.pupils.values(), withheld),
+        line = {"Provision": _provision_name(str(p), identifiers, withheld),
                 "Type": TYPE_LABEL.get(rows["type"].mode().iloc[0], NO_TYPE),
                 "Area of need": rows["area_of_need"].mode().iloc[0],
                 "Measure": (f"{measure} ({UNIT[kind]})" if measure and kind in UNIT
