@@ -11,6 +11,7 @@ error values, without building a cell object per cell.
 
 from __future__ import annotations
 
+import html
 import re
 import warnings
 from dataclasses import dataclass
@@ -261,8 +262,14 @@ class _Builder:
 
     def fields(self, table: Table, layout: Layout, row: int, raw: dict[str, Raw],
                formula_ok: tuple[str, ...] = ()) -> dict[str, Any]:
-        return {c.key: self.value(layout, row, c, raw.get(c.key), c.key in formula_ok)
-                for c in table.columns}
+        out = dict.fromkeys(table.keys)
+        for key, cell in raw.items():
+            column = table.by_key[key]
+            if cell[1] == "s" and column.kind is Kind.TEXT:
+                out[key] = clean_text(cell[0])          # the common case, kept quick
+            else:
+                out[key] = self.value(layout, row, column, cell, key in formula_ok)
+        return out
 
     # -- tables ---------------------------------------------------------------------------
 
@@ -625,4 +632,5 @@ def _parse_bands(text: str) -> tuple[tuple[float, str], ...] | None:
 
 
 def _short(formula: str) -> str:
+    formula = html.unescape(formula)          # the fast reader keeps formulas XML-escaped
     return formula if len(formula) <= 40 else formula[:37] + "..."

@@ -155,6 +155,19 @@ class Table:
     markers: tuple[str, ...] = ()
     _lookup: dict = field(default_factory=dict, compare=False, repr=False)
 
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(self.by_key)
+
+    @property
+    def by_key(self) -> dict[str, Column]:
+        """Columns by record key, in declared order (computed once)."""
+        found = self.__dict__.get("_by_key")
+        if found is None:
+            found = {c.key: c for c in self.columns}
+            object.__setattr__(self, "_by_key", found)
+        return found
+
     def column(self, key: str) -> Column:
         for c in self.columns:
             if c.key == key or c.name == key:
