@@ -220,7 +220,7 @@ def cmd_pop(args) -> int:
                                upns=[u.replace(" ", "").upper() for u in args.pupil] or None,
                                class_name=args.class_name, costs=not args.no_costs,
                                pdf=args.pdf, progress=True)
-    except pop.PdfUnavailable as exc:
+    except (pop.PdfUnavailable, RuntimeError) as exc:      # no LibreOffice, or it failed
         raise _Refused(str(exc)) from None
     print(f"Wrote {len(paths)} POP{'s' if len(paths) != 1 else ''} to {args.out}")
     return EXIT_OK
