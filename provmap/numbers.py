@@ -88,7 +88,7 @@ _REFERENCE_BLOCKING = {Code.DUPLICATE_UPN, Code.BAD_UPN, Code.BAD_UPN_CHECK_LETT
 
 @dataclass
 class Rollup:
-    """Everything the writers need, computed once.  See docs/HELPERS.md for the contract."""
+    """Everything the writers need, computed once.  See docs/architecture.md for the contract."""
 
     map: Map
     problems: list[Problem]

@@ -1,4 +1,4 @@
-"""A Rollup-shaped stand-in built from the documented columns (docs/HELPERS.md), so the
+"""A Rollup-shaped stand-in built from the documented columns (docs/architecture.md), so the
 governors' report can be tested without reading a workbook."""
 
 from __future__ import annotations

@@ -651,7 +651,7 @@ def render_pop(data: PopData, path: Path, *, costs: bool = True) -> Path:
     """Write one POP workbook to `path`, whole or not at all."""
     path = Path(path)
     with atomic_write(path) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {"in_memory": True})
+        wb = xlsxwriter.Workbook(str(tmp), {"in_memory": True, "strings_to_formulas": False})
         try:
             _render(wb, data, costs)
         finally:
