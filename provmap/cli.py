@@ -97,10 +97,19 @@ def _parser() -> argparse.ArgumentParser:
 # -- check ----------------------------------------------------------------------------------
 
 
-def cmd_check(args) -> int:
-    from . import check, load
+def _load(path: Path):
+    """Load the workbook, saying so first when it is big enough to take a while."""
+    from . import load
 
-    m = load(args.workbook)
+    if path.is_file() and path.stat().st_size > 4_000_000:
+        print(f"Reading {path.name} ({path.stat().st_size / 1e6:.0f} MB) ...", file=sys.stderr)
+    return load(path)
+
+
+def cmd_check(args) -> int:
+    from . import check
+
+    m = _load(args.workbook)
     problems = check(m)
     if args.json:
         json.dump([p.to_json() for p in problems], sys.stdout, indent=1, ensure_ascii=False)
@@ -157,10 +166,10 @@ def cmd_new(args) -> int:
 
 
 def _load_and_rollup(args):
-    from . import check, load
+    from . import check
     from .numbers import rollup
 
-    m = load(args.workbook)
+    m = _load(args.workbook)
     problems = check(m)
     try:
         result = rollup(m, term=args.term, problems=problems)
@@ -215,6 +224,11 @@ def cmd_pop(args) -> int:
     if unknown:
         raise _Refused(f"no pupil with UPN {', '.join(unknown)} on the Pupils sheet of "
                        f"{args.workbook}.")
+    if args.class_name and not args.pupil:
+        wanted = " ".join(args.class_name.split()).casefold()
+        if wanted not in {c.casefold() for c in m.classes}:
+            raise _Refused(f"there is no class '{args.class_name}' in {args.workbook}; its "
+                           f"classes are {', '.join(m.classes)}.")
     try:
         paths = pop.write_pops(result, args.out,
                                upns=[u.replace(" ", "").upper() for u in args.pupil] or None,

@@ -92,6 +92,8 @@ def test_pop_for_one_pupil_and_a_class(example, tmp_path):
     assert len(list((tmp_path / "cls").rglob("*.xlsx"))) == len(expected)
     bad = run("pop", example, "--pupil", "A000000000000", "--out", tmp_path / "x")
     assert bad.returncode == 2 and "A000000000000" in bad.stderr
+    bad = run("pop", example, "--class", "9Z", "--out", tmp_path / "x")
+    assert bad.returncode == 2 and "no class '9Z'" in bad.stderr and "3O" in bad.stderr
     assert digest(example) == before
 
 
