@@ -302,7 +302,7 @@ def generate_school(pupils: int = 200, seed: int = 2025, terms: int = 3) -> Exam
 
     for ti, term in enumerate(term_names[:terms]):
         summer = ti == 2
-        t_start, t_end = dates[f"{term} start"], dates[f"{term} end"]
+        t_start = dates[f"{term} start"]
         term_rows: dict[str, list[dict]] = {c: [] for c in class_order}
         for p in sen + wave2:
             upn = p.row["UPN"]

@@ -29,3 +29,9 @@ def soffice_or_skip() -> str:
             pytest.fail("LibreOffice is required here (PROVMAP_REQUIRE_LIBREOFFICE) but missing")
         pytest.skip("LibreOffice is not installed")
     return exe
+
+
+@pytest.fixture
+def soffice() -> str:
+    """LibreOffice's binary for tests that open outputs in it (see soffice_or_skip)."""
+    return soffice_or_skip()

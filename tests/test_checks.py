@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import provmap
-from builders import PROVISION_ROWS, PROVISIONS, PUPILS, REVIEW_ROWS, UPNS, build_workbook
+from builders import PROVISION_ROWS, PUPILS, REVIEW_ROWS, UPNS, build_workbook
 from provmap.checks import CHECKS
 from provmap.problems import Code
 from provmap.upn import has_valid_check_letter, with_check_letter

@@ -11,8 +11,10 @@ import pytest
 
 import builders as b
 import provmap
+import provmap.progress
 from provmap.upn import with_check_letter
 from provmap.write import pop
+from provmap.write import pop_data as pop_data_module
 from provmap.write.pop import estimate_lines, pop_data, write_pop, write_pops
 
 JONATHAN, AISHA, LEO, MAYA = b.UPNS
@@ -247,7 +249,7 @@ def test_written_whole_or_not_at_all(school, tmp_path, monkeypatch):
 
 
 def test_progress_on_stderr(school, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(pop, "PROGRESS_FROM", 1)
+    monkeypatch.setattr(provmap.progress, "PROGRESS_FROM", 1)
     write_pops(school, tmp_path, progress=True)
     err = capsys.readouterr().err
     assert "Writing POPs: 4/4" in err
@@ -282,14 +284,14 @@ def test_many_pupils_use_two_processes(tmp_path, monkeypatch):
     assert "in a group of 45" in text and pupils[8]["Surname"] not in text
 
 
-def pop_data_stub(**changes) -> pop.PopData:
+def pop_data_stub(**changes) -> pop_data_module.PopData:
     base = dict(school="Oak Tree Primary", academic_year="2025-26", term="Autumn",
                 upn=JONATHAN, forename="Jonathan", surname="Smith", date_of_birth=None,
                 year_group="3", class_name="3O", sen_status="K", primary_need="SPLD",
                 secondary_need=None, parent_carer=None, language_at_home=None, profiles=(),
                 professionals=(), terms=())
     base.update(changes)
-    return pop.PopData(**base)
+    return pop_data_module.PopData(**base)
 
 
 def test_pop_data_holds_only_this_pupil(school):

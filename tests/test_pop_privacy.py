@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -12,7 +11,9 @@ import openpyxl
 import pytest
 
 import provmap
-from provmap.write import pop
+from provmap.schema import GROUP
+from provmap.write import pdf as pdf_module
+from provmap.write import pop, pop_data
 from provmap.write.pop import PdfUnavailable, convert_to_pdf, render_pop, write_pops
 from test_pop import JONATHAN, build_school, pop_data_stub
 
@@ -77,7 +78,7 @@ def test_redactor_hides_other_pupils_but_not_me():
         def __init__(self, upn, forename, surname):
             self.upn, self.forename, self.surname = upn, forename, surname
 
-    red = pop._Redactor([P("A1", "Leo", "Brown"), P("B2", "Mary Ann", "O'Neill"),
+    red = pop_data._Redactor([P("A1", "Leo", "Brown"), P("B2", "Mary Ann", "O'Neill"),
                          P("C3", "Jonathan", "Smith")])
     assert red("Works with Leo Brown and BROWN, Leo.", "C3") == \
         "Works with another pupil and another pupil."
@@ -90,9 +91,9 @@ HOSTILE = ["=SUM(1,2)", "+44 7700 900123", "-3 points", "@home", "=HYPERLINK(\"x
 
 
 def test_staff_text_starting_with_formula_characters_is_text(tmp_path):
-    entry = pop.SupportEntry(provision="=Lego", kind=pop.GROUP, how="-weekly",
+    entry = pop_data.SupportEntry(provision="=Lego", kind=GROUP, how="-weekly",
                              details=("=1+1", "@mention"), cost=10.0)
-    term = pop.TermData(term="Autumn", support=(entry,), reviewed=True,
+    term = pop_data.TermData(term="Autumn", support=(entry,), reviewed=True,
                         targets=tuple((t, None) for t in HOSTILE[:3]), attendance=0.9,
                         reading="=A1", writing=HOSTILE[4], maths="-1", staff_views=HOSTILE[0],
                         parent_views=HOSTILE[1], pupil_views=HOSTILE[3])
@@ -114,13 +115,13 @@ def test_staff_text_starting_with_formula_characters_is_text(tmp_path):
 
 
 def test_pdf_unavailable_says_how_to_install(tmp_path, monkeypatch):
-    monkeypatch.setattr(pop.shutil, "which", lambda name: None)
+    monkeypatch.setattr(pdf_module.shutil, "which", lambda name: None)
     with pytest.raises(PdfUnavailable, match="apt-get install libreoffice-calc"):
         convert_to_pdf([tmp_path / "x.xlsx"])
 
 
 @pytest.mark.libreoffice
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+@pytest.mark.usefixtures("soffice")
 def test_pdfs_with_one_libreoffice_run(tmp_path):
     r = provmap.rollup(provmap.load(build_school(tmp_path / "map.xlsx")))
     paths = write_pops(r, tmp_path / "pops", upns=[JONATHAN, "K823400100003"], pdf=True,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import shutil
 import struct
 import subprocess
 import zipfile
@@ -315,12 +314,12 @@ def test_template_workbook_fills_next_terms_sheet(tmp_path):
         roll_forward(path, "Spring", today=NOW)
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+@pytest.mark.usefixtures("soffice")
 def test_libreoffice_saved_copy_survives(tmp_path):
     (tmp_path / "orig").mkdir()
     orig = staff_edited(tmp_path / "orig" / "map.xlsx")
     out = tmp_path / "lo"
-    subprocess.run(["soffice", f"-env:UserInstallation=file:///tmp/lo-rollforward-test",
+    subprocess.run(["soffice", "-env:UserInstallation=file:///tmp/lo-rollforward-test",
                     "--headless", "--convert-to", "xlsx", "--outdir", str(out), str(orig)],
                    check=True, capture_output=True, timeout=120)
     path = out / "map.xlsx"

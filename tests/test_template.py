@@ -290,7 +290,7 @@ def _soffice() -> str | None:
 
 
 @pytest.mark.libreoffice
-@pytest.mark.skipif(_soffice() is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.usefixtures("soffice")
 def test_cost_formula_recalculates_in_libreoffice_to_provmaps_share(costed, tmp_path):
     """Strip the cached values (openpyxl saves formulas without results), have LibreOffice
     recalculate every formula on load, and compare each Cost cell with the rollup."""
