@@ -15,6 +15,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from collections.abc import Mapping
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -101,61 +102,96 @@ def _special_cells(xml: bytes) -> dict[tuple[int, int], Raw]:
     return found
 
 
-def read_grids(path: Path) -> dict[str, Grid]:
-    try:
-        from python_calamine import CalamineWorkbook
-    except ImportError:  # pragma: no cover - a dependency, but stay usable without it
-        raise Fallback("python-calamine is not installed") from None
-    try:
-        with zipfile.ZipFile(path) as z:
-            parts = _sheet_parts(z)
-            specials = {}
-            for name, part in parts.items():
-                xml = z.read(part) if part in z.NameToInfo else b""
-                if b"<worksheet" in xml[:1000]:
-                    specials[name] = _special_cells(xml)
-        book = CalamineWorkbook.from_path(str(path))
-        names = book.sheet_names
-    except Fallback:
-        raise
-    except Exception as exc:
-        raise Fallback(str(exc)) from None
-    grids: dict[str, Grid] = {}
-    for name in names:
-        if name not in specials:
-            continue                                   # chartsheets and the like hold no cells
+class Grids(Mapping[str, Grid]):
+    """Every worksheet's cells, read one sheet at a time when first asked for.
+
+    The reader asks for a sheet, turns it into records and releases it, so memory holds
+    one sheet's cells at a time rather than the whole school's.  Any sheet this path
+    cannot read exactly raises :class:`Fallback` when it is read.
+    """
+
+    def __init__(self, path: Path):
         try:
-            rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            from python_calamine import CalamineWorkbook
+        except ImportError:  # pragma: no cover - a dependency, but stay usable without it
+            raise Fallback("python-calamine is not installed") from None
+        try:
+            self._zip = zipfile.ZipFile(path)
+            parts = _sheet_parts(self._zip)
+            self._book = CalamineWorkbook.from_path(str(path))
+            self._parts = {}
+            for name in self._book.sheet_names:      # worksheets only: chartsheets hold no cells
+                part = parts.get(name)
+                if part in self._zip.NameToInfo:
+                    with self._zip.open(part) as f:
+                        if b"<worksheet" in f.read(1000):
+                            self._parts[name] = part
+        except Fallback:
+            raise
         except Exception as exc:
             raise Fallback(str(exc)) from None
-        special = specials[name]
-        grid: Grid = []
-        by_row: dict[int, dict[int, Raw]] = {}
-        for (r, c), raw in special.items():
-            by_row.setdefault(r, {})[c] = raw
-        for r, values in enumerate(rows, 1):
-            extra = by_row.pop(r, None)
-            cells: dict[int, Raw] = {}
-            for c, v in enumerate(values, 1):
-                if v == "" or v is None:
+        self._cache: dict[str, Grid] = {}
+
+    def __iter__(self):
+        return iter(self._parts)
+
+    def __len__(self) -> int:
+        return len(self._parts)
+
+    def __getitem__(self, name: str) -> Grid:
+        grid = self._cache.get(name)
+        if grid is None:
+            if name not in self._parts:
+                raise KeyError(name)
+            grid = self._cache[name] = self._read(name)
+        return grid
+
+    def release(self, name: str) -> None:
+        """Forget a sheet's cells once its records are made."""
+        self._cache.pop(name, None)
+
+    def close(self) -> None:
+        self._zip.close()
+
+    def _read(self, name: str) -> Grid:
+        try:
+            special = _special_cells(self._zip.read(self._parts[name]))
+            rows = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Fallback:
+            raise
+        except Exception as exc:
+            raise Fallback(str(exc)) from None
+        return _grid(rows, special)
+
+
+def _grid(rows: list[list[Any]], special: dict[tuple[int, int], Raw]) -> Grid:
+    """calamine's rows plus the formula and error cells, as the reader's grid."""
+    by_row: dict[int, dict[int, Raw]] = {}
+    for (r, c), raw in special.items():
+        by_row.setdefault(r, {})[c] = raw
+    grid: Grid = []
+    for r, values in enumerate(rows, 1):
+        extra = by_row.pop(r, None)
+        cells: dict[int, Raw] = {}
+        for c, v in enumerate(values, 1):
+            if v == "" or v is None:
+                continue
+            if isinstance(v, str):
+                if v.isspace():
                     continue
-                if isinstance(v, str):
-                    if v.isspace():
-                        continue
-                    cells[c] = (v, "s", False)
-                elif isinstance(v, bool):
-                    cells[c] = (v, "b", False)
-                elif isinstance(v, (datetime, date, time)):
-                    cells[c] = (v, "d", False)
-                elif isinstance(v, float) and v.is_integer() and abs(v) < 2**53:
-                    cells[c] = (int(v), "n", False)      # as openpyxl reads `<v>3</v>`
-                else:
-                    cells[c] = (v, "n", False)
-            if extra:
-                cells.update(extra)
-            if cells:
-                grid.append((r, dict(sorted(cells.items())) if extra else cells))
-        for r in sorted(by_row):                       # formulas beyond calamine's range
-            grid.append((r, dict(sorted(by_row[r].items()))))
-        grids[name] = grid
-    return grids
+                cells[c] = (v, "s", False)
+            elif isinstance(v, bool):
+                cells[c] = (v, "b", False)
+            elif isinstance(v, (datetime, date, time)):
+                cells[c] = (v, "d", False)
+            elif isinstance(v, float) and v.is_integer() and abs(v) < 2**53:
+                cells[c] = (int(v), "n", False)      # as openpyxl reads `<v>3</v>`
+            else:
+                cells[c] = (v, "n", False)
+        if extra:
+            cells.update(extra)
+        if cells:
+            grid.append((r, dict(sorted(cells.items())) if extra else cells))
+    for r in sorted(by_row):                       # formulas beyond calamine's range
+        grid.append((r, dict(sorted(by_row[r].items()))))
+    return grid

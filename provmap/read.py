@@ -17,6 +17,7 @@ import warnings
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any, Callable, Iterator
 
 from . import fastgrid, safety
@@ -42,10 +43,13 @@ def load(path: str | Path) -> Map:
     path = Path(path)
     safety.inspect_file(path)
     try:
-        grids = fastgrid.read_grids(path)
+        grids = fastgrid.Grids(path)
+        try:
+            return _Builder(str(path), grids).build()
+        finally:
+            grids.close()
     except fastgrid.Fallback:
-        grids = _read_grids_openpyxl(path)
-    return _Builder(str(path), grids).build()
+        return _Builder(str(path), _read_grids_openpyxl(path)).build()
 
 
 def _read_grids_openpyxl(path: Path) -> dict[str, Grid]:
@@ -202,7 +206,7 @@ _CODE_FOR_KIND = {Kind.DATE: Code.NOT_A_DATE, Kind.CHOICE: Code.BAD_CHOICE,
 class _Builder:
     """Turns the sheets' grids into records, collecting problems on the way."""
 
-    def __init__(self, path: str, grids: dict[str, Grid]):
+    def __init__(self, path: str, grids: Mapping[str, Grid]):
         self.path = path
         self.grids = grids
         self.problems: list[Problem] = []
@@ -506,7 +510,7 @@ class _Builder:
         reference = {n.casefold() for n in REFERENCE_SHEETS}
         sheets: list[ClassTermSheet] = []
         seen: dict[tuple[str, str], str] = {}
-        for name, grid in self.grids.items():
+        for name in list(self.grids):
             if name.casefold().strip() in reference:
                 continue
             parsed = _class_and_term(name, settings.terms)
@@ -525,7 +529,10 @@ class _Builder:
                     f"(the first is '{seen[key]}'); provmap reads both.",
                     "keep one sheet per class and term: move these rows to the first one"))
             seen.setdefault(key, name)
-            sheets.append(self.class_term_sheet(name, grid, class_name, term, linker))
+            sheets.append(self.class_term_sheet(name, self.grids[name], class_name, term,
+                                                linker))
+            if hasattr(self.grids, "release"):
+                self.grids.release(name)          # its records are made: free its cells
         return sheets
 
     def class_term_sheet(self, name: str, grid: Grid, class_name: str, term: str,

@@ -195,12 +195,12 @@ def test_load_never_raises_and_every_problem_has_a_place(tmp_path_factory, data)
     m = provmap.load(path)
     # the fast reader and openpyxl's general parser see the same workbook
     from provmap import fastgrid
-    original = fastgrid.read_grids
-    fastgrid.read_grids = lambda p: (_ for _ in ()).throw(fastgrid.Fallback("forced"))
+    original = fastgrid.Grids
+    fastgrid.Grids = lambda p: (_ for _ in ()).throw(fastgrid.Fallback("forced"))
     try:
         general = provmap.load(path)
     finally:
-        fastgrid.read_grids = original
+        fastgrid.Grids = original
     # (wording may differ only for cells Excel itself cannot show, e.g. -693594 as a date)
     def places(problems):
         return sorted((p.severity, p.sheet or "", p.cell or "") for p in problems)

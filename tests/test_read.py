@@ -240,7 +240,7 @@ def _both_ways(path, monkeypatch):
     def refuse(p):
         raise fastgrid.Fallback("forced")
     with monkeypatch.context() as mp:
-        mp.setattr(fastgrid, "read_grids", refuse)
+        mp.setattr(fastgrid, "Grids", refuse)
         general = provmap.load(path)
     return fast, general
 
@@ -265,3 +265,27 @@ def test_fast_and_general_readers_agree(make_workbook, monkeypatch):
     assert fast.pupils == general.pupils and fast.settings == general.settings
     assert sorted(p.code for p in fast.problems) == sorted(
         [Code.UNKNOWN_SHEET, Code.FORMULA_NOT_TRUSTED, Code.FORMULA_ERROR])
+
+
+def test_cells_without_references_use_the_general_reader(make_workbook, tmp_path, monkeypatch):
+    """Some generators omit `r="B1"` on cells (writing every cell in order); the fast reader
+    hands over to the general one mid-read."""
+    import re
+    import zipfile
+    path = make_workbook()
+    expected = provmap.load(path)
+    stripped = tmp_path / "no-refs.xlsx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(stripped, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet5.xml":      # the 3O Autumn sheet
+                data = re.sub(rb'<c r="[A-Z]+1"', b"<c", data)   # the header row
+            dst.writestr(info, data)
+    from provmap import read
+    calls = []
+    general = read._read_grids_openpyxl
+    monkeypatch.setattr(read, "_read_grids_openpyxl", lambda p: calls.append(p) or general(p))
+    m = provmap.load(stripped)
+    assert calls == [stripped]
+    assert list(m.provision_rows()) == list(expected.provision_rows())
+    assert m.problems == expected.problems
