@@ -29,6 +29,15 @@ def _refuse(code: Code, path: Path, message: str) -> UnreadableWorkbook:
 
 def inspect_file(path: Path) -> None:
     """Raise :class:`UnreadableWorkbook` unless ``path`` looks like a safe .xlsx workbook."""
+    try:
+        _inspect(path)
+    except OSError as exc:                    # no permission, a network drive gone away
+        raise _refuse(Code.NOT_A_WORKBOOK, path,
+                      f"the file could not be opened ({exc.strerror or exc}). Check you may "
+                      "read it and that it is not on a disconnected drive.") from None
+
+
+def _inspect(path: Path) -> None:
     if not path.exists():
         raise _refuse(Code.FILE_NOT_FOUND, path,
                       "there is no file here. Check the file name and folder.")

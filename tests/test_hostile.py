@@ -163,3 +163,14 @@ def test_check_json_and_exit_codes(tmp_path):
     assert "3O Autumn" in text.stdout and "did you mean 'Jonathan Smith'?" in text.stdout
     assert text.stdout.strip().splitlines()[-1].startswith("1 error,")
     assert digest(path) == before
+
+
+def test_a_file_that_cannot_be_opened_is_one_sentence(tmp_path, monkeypatch):
+    import provmap
+    path = build_workbook(tmp_path / "map.xlsx")
+
+    def denied(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+    monkeypatch.setattr(Path, "open", denied)
+    with pytest.raises(provmap.UnreadableWorkbook, match="Permission denied"):
+        provmap.load(path)
