@@ -187,27 +187,23 @@ def _print_errors(problems: list[Problem]) -> None:
 
 
 def cmd_rollup(args) -> int:
-    from .write.governors import write_governors
-    from .write.senco import write_senco
-
-    from .disclosure import DisclosureError
-
-    _, problems, result = _load_and_rollup(args)
-    _print_errors(problems)
-    print(f"Wrote {write_senco(result, args.out)}")
-    try:
-        print(f"Wrote {write_governors(result, args.out)}")
-    except DisclosureError as exc:
-        raise _Refused(f"the governors' report was not written: {exc}") from None
-    return EXIT_OK
+    return _write_reports(args, senco=True)
 
 
 def cmd_governors(args) -> int:
+    return _write_reports(args, senco=False)
+
+
+def _write_reports(args, senco: bool) -> int:
+    """The SENCo rollup (unless only the governors' report is asked for), then the report."""
     from .disclosure import DisclosureError
     from .write.governors import write_governors
+    from .write.senco import write_senco
 
     _, problems, result = _load_and_rollup(args)
     _print_errors(problems)
+    if senco:
+        print(f"Wrote {write_senco(result, args.out)}")
     try:
         print(f"Wrote {write_governors(result, args.out)}")
     except DisclosureError as exc:

@@ -23,6 +23,7 @@ import xlsxwriter
 
 from .. import disclosure as dc
 from ..schema import C_AND_I, C_AND_L, GROUP, NEED_AREA, ONE_TO_ONE, QFT, S_AND_P, SEMH_AREA
+from . import page
 from .atomic import atomic_write
 
 SEN_LABEL = {"K": "SEN support", "E": "EHC plan", "N": "No SEN (monitoring or catch-up)"}
@@ -426,10 +427,6 @@ def _headline(rollup: Any, register: dict, trend: pd.DataFrame, impact: _Impact,
 
 # --- writing -------------------------------------------------------------------------------
 
-def _header_text(text: str) -> str:
-    return text.replace("&", "&&")[:70]
-
-
 class _Writer:
     """Formats made once per workbook; helpers that only ever write text as text."""
 
@@ -495,15 +492,9 @@ class _Writer:
 
 
 def _page(ws, school: str, term_year: str, landscape: bool = False) -> None:
-    ws.set_paper(9)
-    if landscape:
-        ws.set_landscape()
-    else:
-        ws.set_portrait()
-    ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.5, right=0.5, top=0.8, bottom=0.7)
-    ws.set_header(f"&L{_header_text(school)}&C{_header_text(term_year)}&RSummary for governors")
-    ws.set_footer("&CPage &P of &N")
+    page.a4(ws, landscape=landscape,
+            header=(page.escape(school), page.escape(term_year), "Summary for governors"),
+            margins={"left": 0.5, "right": 0.5, "top": 0.8, "bottom": 0.7})
     ws.hide_gridlines(2)
 
 

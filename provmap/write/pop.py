@@ -24,6 +24,7 @@ import xlsxwriter
 
 from ..progress import Progress
 from ..schema import NEED, QFT
+from . import page
 from .atomic import atomic_write
 from .pdf import PdfUnavailable, convert_to_pdf
 from .pop_data import (
@@ -267,11 +268,6 @@ def _money(v: float) -> str:
     return f"£{v:,.2f}"
 
 
-def _hf(text: str) -> str:
-    """Text for a header/footer: '&' must be doubled."""
-    return text.replace("&", "&&")
-
-
 def pop_filename(data: PopData) -> Path:
     """`<class>/<surname> <forename> <UPN>.xlsx`, made safe for any file system."""
     def safe(s: str | None, fallback: str) -> str:
@@ -301,14 +297,11 @@ def _render(wb: xlsxwriter.Workbook, d: PopData, costs: bool) -> None:
     for c, w in enumerate(WIDTHS):
         ws.set_column(c, c, w)
     ws.hide_gridlines(2)
-    ws.set_paper(9)
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
+    page.a4(ws, landscape=True, header=(page.escape(d.school), "", "Confidential"),
+            footer=(page.escape(f"{d.name}: Pupil Overview of Provision {d.academic_year}"),
+                    "", "Page &P of &N"),
+            margins=MARGINS_IN, header_margin=0.3)
     ws.center_horizontally()
-    ws.set_margins(**MARGINS_IN)
-    ws.set_header(f"&L{_hf(d.school)}&RConfidential", {"margin": 0.3})
-    ws.set_footer(f"&L{_hf(d.name)}: Pupil Overview of Provision {_hf(d.academic_year)}"
-                  f"&RPage &P of &N", {"margin": 0.3})
     ws.repeat_rows(0, 1)
     s = _Sheet(wb, ws, f)
 

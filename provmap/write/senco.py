@@ -20,6 +20,7 @@ import xlsxwriter
 
 from ..numbers import (FLAG_MISSING, FLAG_NO_PROGRESS, FLAG_NO_PROVISION, FLAG_PROVISION,
                        FLAG_THRESHOLD, Rollup)
+from . import page
 from .atomic import atomic_write
 
 MONEY = "£#,##0.00"
@@ -312,18 +313,9 @@ class _Writer:
 
     def _page(self, ws, landscape: bool) -> None:
         s = self.r.map.settings
-        ws.set_paper(9)
-        if landscape:
-            ws.set_landscape()
-        ws.fit_to_pages(1, 0)
-        ws.set_header(f"&L{_header_text(s.school)}&RSENCo rollup, {self.r.term} "
-                      f"{s.academic_year} - Confidential")
-        ws.set_footer("&CPage &P of &N")
-
-
-def _header_text(text: str) -> str:
-    """Escape & in a page header (XlsxWriter control character)."""
-    return text.replace("&", "&&")
+        page.a4(ws, landscape=landscape,
+                header=(page.escape(s.school), "", page.escape(
+                    f"SENCo rollup, {self.r.term} {s.academic_year} - Confidential")))
 
 
 def _missing(v: object) -> bool:

@@ -27,6 +27,7 @@ from .. import schema
 from ..schema import (PROFESSIONALS, PROFILES, PROVISION_ROWS, PROVISIONS, PUPILS, REVIEW_ROWS,
                       SETTINGS, STAFF, Column, Kind, Table)
 from ..values import BadValue, parse_number
+from . import page
 from .atomic import atomic_write
 
 # How many empty rows carry dropdowns and formulas, so staff can add rows without copying.
@@ -489,16 +490,10 @@ class _Writer:
         })
 
     def page(self, ws, landscape: bool, title_rows: str | None = None) -> None:
-        ws.set_paper(9)
-        if landscape:
-            ws.set_landscape()
-        else:
-            ws.set_portrait()
-        ws.fit_to_pages(1, 0)
-        ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-        school = self.school.replace("&", "&&")
-        ws.set_header(f"&L{school}&C&A&R{self.year}")
-        ws.set_footer("&LConfidential&RPage &P of &N")
+        page.a4(ws, landscape=landscape,
+                header=(page.escape(self.school), "&A", page.escape(self.year)),
+                footer=("Confidential", "", "Page &P of &N"),
+                margins={"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6})
         if title_rows:
             ws.repeat_rows(*[int(x) for x in title_rows.split(":")])
 
