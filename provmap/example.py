@@ -283,7 +283,7 @@ def generate_school(pupils: int = 200, seed: int = 2025, terms: int = 3) -> Exam
     rows: dict[str, list[dict]] = {}
     reviews: dict[str, list[dict]] = {}
     sen = [p for p in people if p.status in ("K", "E")]
-    wave2 = [p for p in people if p.status == "N" and rng.random() < 0.05]
+    wave2 = [p for p in people if p.status == "N" and rng.random() < 0.08]
     victims = {"no_provision": sen[len(sen) // 3].row["UPN"] if sen else None}
     group_style: dict[tuple[str, str, str], dict] = {}
 
@@ -309,6 +309,7 @@ def generate_school(pupils: int = 200, seed: int = 2025, terms: int = 3) -> Exam
             if ti == 0 or upn not in plans:
                 plan = choose(p) if p.status != "N" else [
                     "Phonics catch-up group" if p.year in ("R", "1", "2")
+                    else "Reading fluency group" if rng.random() < 0.6
                     else "Maths catch-up group"]
             else:
                 plan = []
