@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
-from ..model import Map
+from ..delivery import group_key, row_delivery
+from ..model import Map, ProvisionRow
 
 
 @dataclass(frozen=True)
@@ -13,6 +14,7 @@ class Context:
     today: date
     active_terms: tuple[str, ...]      # terms with any provision row: the year so far
     finished_terms: frozenset[str]     # terms whose end date has passed (or a later term began)
+    groups: dict[tuple, list[ProvisionRow]] = field(default_factory=dict)  # teaching groups
 
     @classmethod
     def of(cls, m: Map, today: date | None = None) -> "Context":
@@ -26,4 +28,8 @@ class Context:
             later_started = any(t in used for t in terms[i + 1:])
             if (end is not None and end < today) or later_started:
                 finished.add(term)
-        return cls(today, active, frozenset(finished))
+        groups: dict[tuple, list[ProvisionRow]] = {}
+        for row in m.provision_rows():
+            if row.provision is not None:
+                groups.setdefault(group_key(row, row_delivery(m, row)), []).append(row)
+        return cls(today, active, frozenset(finished), groups)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..delivery import group_key, row_delivery
-from ..model import Map, ProvisionRow
+from ..delivery import row_delivery
+from ..model import Map
 from ..problems import Code, Problem, info, warning
 from .context import Context
 
@@ -13,17 +13,8 @@ _DELIVERY = (("delivered_by", "Delivered by"), ("sessions_per_week", "Sessions p
              ("minutes_per_session", "Minutes per session"), ("weeks", "Weeks"))
 
 
-def _groups(m: Map) -> dict[tuple, list[ProvisionRow]]:
-    groups: dict[tuple, list[ProvisionRow]] = {}
-    for row in m.provision_rows():
-        if row.provision is None:
-            continue
-        groups.setdefault(group_key(row, row_delivery(m, row)), []).append(row)
-    return groups
-
-
 def group_sizes(m: Map, ctx: Context) -> Iterator[Problem]:
-    for rows in _groups(m).values():
+    for rows in ctx.groups.values():
         counted = len({r.upn or r.pupil_text for r in rows})
         for r in rows:
             if r.group_size is not None and r.group_size < counted:
@@ -37,7 +28,7 @@ def group_sizes(m: Map, ctx: Context) -> Iterator[Problem]:
 
 def group_delivery(m: Map, ctx: Context) -> Iterator[Problem]:
     """A group's delivery comes from its first row; rows that say otherwise are warned."""
-    for rows in _groups(m).values():
+    for rows in ctx.groups.values():
         first = row_delivery(m, rows[0])
         for r in rows[1:]:
             d = row_delivery(m, r)
