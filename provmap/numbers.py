@@ -46,6 +46,7 @@ from .delivery import group_key, row_delivery
 from .model import Map
 from .problems import Code, Problem, Severity
 from .schema import ONE_TO_ONE, QFT
+from .values import format_age
 
 # The kinds of flag, in the school's words; writers may group by these.
 FLAG_NO_PROGRESS = "No progress"
@@ -434,9 +435,12 @@ def _flags(m: Map, rows: pd.DataFrame, all_rows: pd.DataFrame, terms: list[str],
     np_rows = rows[rows["no_progress"]]
     if len(np_rows):
         measure = _text(np_rows["measure"]).fillna("score")
+        ages = np_rows["measure_kind"] == "months"
+        pre = _fmt_number(np_rows["pre"]).where(~ages, np_rows["pre"].map(format_age))
+        post = _fmt_number(np_rows["post"]).where(~ages, np_rows["post"].map(format_age))
+        gain = _fmt_number(np_rows["gain"]) + np.where(ages, " months", "")
         detail = (np_rows["provision"] + " (" + np_rows["term"] + "): " + measure + " "
-                  + _fmt_number(np_rows["pre"]) + " then " + _fmt_number(np_rows["post"])
-                  + ", gain " + _fmt_number(np_rows["gain"])
+                  + pre + " then " + post + ", gain " + gain
                   + "; consider an alternative intervention")
         parts.append(pd.DataFrame({
             "UPN": np_rows["upn"], "Pupil": np_rows["pupil"], "Class": pupil_class[np_rows.index],

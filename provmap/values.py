@@ -108,6 +108,14 @@ def parse_score(value: object) -> float | None:
     return parse_number(value)
 
 
+def format_age(months: float) -> str:
+    """An age in months as staff write it: 86 -> `7y 2m` (the inverse of parse_score)."""
+    m = int(round(months))
+    sign = "-" if m < 0 else ""
+    y, mo = divmod(abs(m), 12)
+    return f"{sign}{y}y {mo}m"
+
+
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
 _DMY = re.compile(r"^(\d{1,2})[/\-. ](\d{1,2})[/\-. ](\d{2}|\d{4})$")

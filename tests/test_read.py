@@ -3,6 +3,8 @@
 from datetime import date
 
 import openpyxl
+from hypothesis import given
+from hypothesis import strategies as st
 import pytest
 
 import provmap
@@ -289,3 +291,9 @@ def test_cells_without_references_use_the_general_reader(make_workbook, tmp_path
     assert calls == [stripped]
     assert list(m.provision_rows()) == list(expected.provision_rows())
     assert m.problems == expected.problems
+
+
+@given(st.integers(0, 20 * 12))
+def test_ages_read_back_as_written(months):
+    from provmap.values import format_age, parse_score
+    assert parse_score(format_age(months)) == months

@@ -27,7 +27,7 @@ from ..schema import (
     S_AND_P,
     SEMH_AREA,
 )
-
+from ..values import format_age
 
 PROFILE_AREAS = (C_AND_I, C_AND_L, SEMH_AREA, S_AND_P, INDEPENDENCE)
 SUPPORT_COLUMNS = ((QFT, "Quality first teaching",
@@ -181,13 +181,6 @@ def _fmt_number(v: float) -> str:
     return f"{v:g}" if abs(v) < 1e6 else f"{v:,.0f}"
 
 
-def _fmt_months(v: float) -> str:
-    m = int(round(v))
-    sign = "-" if m < 0 else ""
-    y, mo = divmod(abs(m), 12)
-    return f"{sign}{y}y {mo}m"
-
-
 def _how(kind: str, sessions: float | None, minutes: float | None, weeks: float | None,
          delivered_by: str | None, group_size: float | None) -> str:
     """How often and how long, in a parent's words: '3 × 10 min a week for 12 weeks, with TA'."""
@@ -216,7 +209,7 @@ def _progress(measure: str | None, kind: str | None, higher_is_better: bool,
     """The entry and exit assessment and the change, e.g. 'Reading age: 7y 2m → 7y 8m (6 months' progress)'."""
     if pre is None and post is None:
         return None
-    show = _fmt_months if kind == "months" else _fmt_number
+    show = format_age if kind == "months" else _fmt_number
     label = measure or "Assessment"
     if pre is None:
         return f"{label} at the end: {show(post)}"

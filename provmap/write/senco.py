@@ -264,9 +264,11 @@ class _Writer:
         for c, col in enumerate(cols):
             ws.write_string(head, c, str(col), f["header"])
         ws.freeze_panes(head + 1, 1 if name in ("By pupil", "By provision") else 0)
+        ws.repeat_rows(head)                         # the header on every printed page
         widths = [max(8, min(len(str(col)) + 2, 14)) for col in cols]
         values = df.to_numpy(dtype=object)
         sev_col = cols.index("Severity") if severity and "Severity" in cols else None
+        wrapped: list[tuple[int, int, str]] = []       # (row, column, text) that may wrap
         for i, rec in enumerate(values):
             row = head + 1 + i
             row_fmt = None
@@ -297,6 +299,17 @@ class _Writer:
                     ws.write_string(row, c, text, cell_fmt)
                     cap = 80 if col in wide else 60 if col in wrap else 40
                     widths[c] = max(widths[c], min(len(text) + 2, cap))
+                    if col in wrap:
+                        wrapped.append((row, c, text))
+        # XlsxWriter cannot autofit heights: give wrapped rows room for their lines, or the
+        # text of one row is drawn over the next
+        lines_by_row: dict[int, int] = {}
+        for row, c, text in wrapped:
+            lines = math.ceil(len(text) * 1.1 / max(widths[c] - 1, 1))
+            lines_by_row[row] = max(lines_by_row.get(row, 1), lines)
+        for row, lines in lines_by_row.items():
+            if lines > 1:
+                ws.set_row(row, 15 * min(lines, 8))
         last = head + len(values)
         if total is not None and len(values):
             label_col, sums = total
