@@ -232,6 +232,10 @@ def cmd_pop(args) -> int:
                                pdf=args.pdf, progress=True)
     except (pop.PdfUnavailable, RuntimeError) as exc:      # no LibreOffice, or it failed
         raise _Refused(str(exc)) from None
+    if not paths:
+        print("No POPs were written: there are no K or E pupils on the register"
+              + (f" in class {args.class_name}" if args.class_name else "") + ".")
+        return EXIT_OK
     print(f"Wrote {len(paths)} POP{'s' if len(paths) != 1 else ''} to {args.out}")
     return EXIT_OK
 
