@@ -22,8 +22,9 @@ from typing import Any
 
 from defusedxml import ElementTree as SafeET
 
-Raw = tuple[Any, str, bool]
-Grid = list[tuple[int, dict[int, Raw]]]
+# A raw cell: (value, data_type), data_type as openpyxl names it: n s b d e f.
+Raw = tuple[Any, str]
+Grid = list[tuple[int, dict[int, Raw]]]     # (row number, {column number: raw cell})
 
 _CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"([^>]*)>')
 _FORMULA_TEXT = re.compile(rb"<f[^>]*?(?:/>|>([^<]*)</f>)")
@@ -90,7 +91,7 @@ def _special_cells(xml: bytes) -> dict[tuple[int, int], Raw]:
         # kept XML-escaped: provmap never uses a formula's text, only names it in a
         # message (read.py unescapes it then); unescaping 15,000 cost formulas is waste
         found[(int(head.group(2)), _column(head.group(1)))] = (
-            "=" + text.decode("utf-8"), "f", False)
+            "=" + text.decode("utf-8"), "f")
     for at in _positions(xml, b' t="e"', None):
         head = _CELL.match(xml, xml.rfind(b"<c ", 0, at))
         if head is None or head.start(3) > at:
@@ -98,7 +99,7 @@ def _special_cells(xml: bytes) -> dict[tuple[int, int], Raw]:
         key = (int(head.group(2)), _column(head.group(1)))
         if key not in found:
             v = _ERROR_VALUE.match(xml, head.end())
-            found[key] = (v.group(1).decode("utf-8") if v else "#VALUE!", "e", False)
+            found[key] = (v.group(1).decode("utf-8") if v else "#VALUE!", "e")
     return found
 
 
@@ -179,15 +180,15 @@ def _grid(rows: list[list[Any]], special: dict[tuple[int, int], Raw]) -> Grid:
             if isinstance(v, str):
                 if v.isspace():
                     continue
-                cells[c] = (v, "s", False)
+                cells[c] = (v, "s")
             elif isinstance(v, bool):
-                cells[c] = (v, "b", False)
+                cells[c] = (v, "b")
             elif isinstance(v, (datetime, date, time)):
-                cells[c] = (v, "d", False)
+                cells[c] = (v, "d")
             elif isinstance(v, float) and v.is_integer() and abs(v) < 2**53:
-                cells[c] = (int(v), "n", False)      # as openpyxl reads `<v>3</v>`
+                cells[c] = (int(v), "n")      # as openpyxl reads `<v>3</v>`
             else:
-                cells[c] = (v, "n", False)
+                cells[c] = (v, "n")
         if extra:
             cells.update(extra)
         if cells:

@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from typing import Any, Callable, Iterator
 
 from . import fastgrid, safety
+from .fastgrid import Grid, Raw
 from .formulas import evaluate_constant
 from .link import Linker
 from .model import (ClassTermSheet, get_column_letter, Layout, Map, ProfessionalRow, ProfileRow, Provision,
@@ -33,9 +34,6 @@ from .schema import (DEFAULT_IMPACT_BANDS, DEFAULT_SUPPRESS_BELOW, DEFAULT_TERMS
 from .values import (BadValue, clean_text, parse_choice, parse_date, parse_integer,
                      parse_number, parse_percent, parse_score, parse_year_group, parse_yes_no)
 
-# A raw cell: (value, data_type, percent_format).  data_type is openpyxl's: n s b d e f.
-Raw = tuple[Any, str, bool]
-Grid = list[tuple[int, dict[int, Raw]]]     # (row number, {column number: raw cell})
 
 
 def load(path: str | Path) -> Map:
@@ -75,15 +73,7 @@ def _read_grids_openpyxl(path: Path) -> dict[str, Grid]:
 def _read_grids(wb, path: Path) -> dict[str, Grid]:
     """Every sheet's non-empty cells, in workbook order."""
     from openpyxl.worksheet._reader import WorkSheetParser
-    from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
 
-    percent_styles: set[int] = set()
-    for i, style in enumerate(wb._cell_styles):
-        fid = style.numFmtId
-        fmt = BUILTIN_FORMATS.get(fid, "") if fid < BUILTIN_FORMATS_MAX_SIZE else \
-            wb._number_formats[fid - BUILTIN_FORMATS_MAX_SIZE]
-        if "%" in (fmt or ""):
-            percent_styles.add(i)
     grids: dict[str, Grid] = {}
     for ws in wb.worksheets:
         if not hasattr(ws, "_get_source"):
@@ -102,7 +92,7 @@ def _read_grids(wb, path: Path) -> dict[str, Grid]:
                             v = c["value"]
                             if v is None or (isinstance(v, str) and not v.strip()):
                                 continue
-                            row[c["column"]] = (v, c["data_type"], c["style_id"] in percent_styles)
+                            row[c["column"]] = (v, c["data_type"])
                         if row:
                             grid.append((row_number, row))
         except Exception as exc:
@@ -124,22 +114,11 @@ class TableRows:
     rows: list[tuple[int, dict[str, Raw]]]       # (row number, {column key: raw})
 
 
-def _header_columns(table: Table, cells: dict[int, Raw]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for col, (value, dtype, _) in sorted(cells.items()):
-        if dtype not in ("s", "n") or not isinstance(value, str):
-            continue
-        column = table.match(value)
-        if column and column.key not in found:
-            found[column.key] = col
-    return found
-
-
 def _is_header(table: Table, cells: dict[int, Raw]) -> bool:
     """A header row holds a header of each of the table's marker columns."""
     if len(cells) < len(table.markers):
         return False
-    names = {normalise_header(v) for v, d, _ in cells.values()
+    names = {normalise_header(v) for v, _ in cells.values()
              if isinstance(v, str) and len(v) < 60}
     return all(names & spellings for spellings in _marker_spellings(table))
 
@@ -160,7 +139,7 @@ def _looks_like_note(cells: dict[int, Raw], columns: dict[str, int]) -> bool:
     """Notes and titles staff put above or below a table: one lone text cell."""
     if len(cells) != 1:
         return False
-    [(col, (value, dtype, _))] = cells.items()
+    [(col, (value, dtype))] = cells.items()
     if col not in columns.values():
         return True
     text = str(value).strip().lower()
@@ -218,7 +197,7 @@ class _Builder:
               formula_ok: bool = False) -> Any:
         if raw is None:
             return None
-        v, dtype, percent = raw
+        v, dtype = raw
         cell = layout.cell(column.key, row)
         if dtype == "e":
             self.problems.append(error(
@@ -246,7 +225,7 @@ class _Builder:
             if column.kind is Kind.YES_NO:
                 return parse_yes_no(v, column.choices)
             if column.kind is Kind.PERCENT:
-                return parse_percent(v, percent)
+                return parse_percent(v)
             return _PARSERS[column.kind](v)
         except BadValue as exc:
             hint = None
@@ -277,37 +256,34 @@ class _Builder:
 
     # -- tables ---------------------------------------------------------------------------
 
-    def table(self, sheet: str, table: Table, grid: Grid, report_missing: bool = True
-              ) -> TableRows | None:
+    def table(self, sheet: str, table: Table, grid: Grid) -> TableRows | None:
         for i, (row_number, cells) in enumerate(grid):
             if _is_header(table, cells):
                 columns = self.columns(sheet, table, row_number, cells)
                 return _slice_table(sheet, grid, i, len(grid), columns)
-        if report_missing:
-            self.problems.append(error(
-                Code.MISSING_TABLE, sheet, None,
-                f"The {sheet} sheet has no header row with "
-                f"{' and '.join(repr(m) for m in table.markers)}.",
-                f"put the column headers ({', '.join(c.name for c in table.columns[:6])}, ...) "
-                "in one row above the data"))
+        self.problems.append(error(
+            Code.MISSING_TABLE, sheet, None,
+            f"The {sheet} sheet has no header row with "
+            f"{' and '.join(repr(m) for m in table.markers)}.",
+            f"put the column headers ({', '.join(c.name for c in table.columns[:6])}, ...) "
+            "in one row above the data"))
         return None
 
     def columns(self, sheet: str, table: Table, header_row: int, cells: dict[int, Raw]
                 ) -> dict[str, int]:
-        columns = _header_columns(table, cells)
-        seen: dict[str, int] = {}
-        for col, (value, _, _) in sorted(cells.items()):
-            column = table.match(value) if isinstance(value, str) else None
+        columns: dict[str, int] = {}
+        for col, (value, dtype) in sorted(cells.items()):
+            column = table.match(value) if dtype == "s" else None
             if column is None:
                 continue
-            if column.key in seen:
+            if column.key in columns:
                 self.problems.append(warning(
                     Code.DUPLICATE_COLUMN, sheet, f"{get_column_letter(col)}{header_row}",
                     f"There are two '{column.name}' columns; provmap reads the first "
-                    f"({get_column_letter(seen[column.key])}).",
+                    f"({get_column_letter(columns[column.key])}).",
                     "delete or rename the extra column"))
             else:
-                seen[column.key] = col
+                columns[column.key] = col
         for c in table.columns:
             if c.required and c.key not in columns:
                 self.problems.append(error(
@@ -570,7 +546,7 @@ class _Builder:
         layout = rows.layout
         for row, raw in rows.rows:
             f = self.fields(PROVISION_ROWS, layout, row, raw, formula_ok=("cost",))
-            if not self.has_pupil(layout, row, f, raw, ("provision",)):
+            if not self.has_pupil(layout, row, f, raw):
                 continue
             if f["provision"] is None and raw.get("provision") is None:
                 self.problems.append(error(
@@ -590,7 +566,7 @@ class _Builder:
         layout = rows.layout
         for row, raw in rows.rows:
             f = self.fields(REVIEW_ROWS, layout, row, raw)
-            if not self.has_pupil(layout, row, f, raw, ()):
+            if not self.has_pupil(layout, row, f, raw):
                 continue
             upn = linker.resolve(layout, row, f["pupil"], f["upn"], class_name)
             targets = tuple((f[f"target_{i}"], f[f"target_{i}_outcome"]) for i in (1, 2, 3))
@@ -598,7 +574,7 @@ class _Builder:
                             f["attendance"], f["reading"], f["writing"], f["maths"],
                             f["staff_views"], f["parent_views"], f["pupil_views"])
 
-    def has_pupil(self, layout, row, f, raw, _unused) -> bool:
+    def has_pupil(self, layout, row, f, raw) -> bool:
         if f["pupil"] is not None or f["upn"] is not None:
             return True
         if raw.get("pupil") is not None or raw.get("upn") is not None:

@@ -65,8 +65,12 @@ def parse_integer(value: object) -> int | None:
     return int(n)
 
 
-def parse_percent(value: object, percent_format: bool = False) -> float | None:
-    """Attendance as a fraction: `95`, `95%`, or 0.95 in a percent-formatted cell."""
+def parse_percent(value: object) -> float | None:
+    """Attendance as a fraction: `95`, `95%`, or 0.95 (what a percent-formatted cell holds).
+
+    The cell's format is not needed: a number from 0 to 1 is a fraction, a larger one a
+    percentage, so both readers (which see formats differently) agree.
+    """
     if value is None:
         return None
     if isinstance(value, str) and value.strip().endswith("%"):
@@ -75,8 +79,7 @@ def parse_percent(value: object, percent_format: bool = False) -> float | None:
     n = parse_number(value)
     if n is None:
         return None
-    # 0.95 is a fraction (a percent-formatted cell holds one); 95 is a percentage.
-    frac = n if (percent_format or 0 <= n <= 1) else n / 100
+    frac = n if 0 <= n <= 1 else n / 100
     if not 0 <= frac <= 1:
         raise BadValue(f"'{value}' is not a percentage between 0 and 100")
     return frac
