@@ -61,6 +61,7 @@ class Settings:
     threshold: float
     impact_bands: tuple[tuple[float, str], ...]     # (lower bound, label), ascending
     suppress_below: int
+    leaving_year_group: str = "6"                   # "N", "R", "1" .. "13": leaves in the summer
 
     def band(self, ratio_gain: float | None) -> str | None:
         """Brooks' impact band for a ratio gain (None stays None)."""

@@ -27,7 +27,8 @@ from .link import Linker
 from .model import (ClassTermSheet, get_column_letter, Layout, Map, ProfessionalRow, ProfileRow, Provision,
                     ProvisionRow, Pupil, ReviewRow, Settings, StaffMember)
 from .problems import Code, Problem, UnreadableWorkbook, error, info, warning
-from .schema import (DEFAULT_IMPACT_BANDS, DEFAULT_SUPPRESS_BELOW, DEFAULT_TERMS,
+from .schema import (DEFAULT_IMPACT_BANDS, DEFAULT_LEAVING_YEAR_GROUP, DEFAULT_SUPPRESS_BELOW,
+                     DEFAULT_TERMS,
                      DEFAULT_THRESHOLD, PROFESSIONALS, PROFILES, PROVISION_ROWS, PROVISIONS,
                      PUPILS, REFERENCE_SHEETS, REVIEW_ROWS, SETTINGS, STAFF,
                      Column, Kind, Table, normalise_header)
@@ -378,9 +379,20 @@ class _Builder:
                     "write it as: useful from 2, substantial from 3, remarkable from 4"))
             else:
                 bands = parsed
+        leaving = DEFAULT_LEAVING_YEAR_GROUP
+        raw, cell = values.get("leaving year group", (None, None))
+        if raw is not None:
+            try:
+                leaving = parse_year_group(raw[0]) or DEFAULT_LEAVING_YEAR_GROUP
+            except BadValue as exc:
+                self.problems.append(error(Code.BAD_SETTING, sheet, cell,
+                                           f"Leaving year group {exc}.",
+                                           "type the year group that leaves in the summer, "
+                                           "e.g. 6"))
         return Settings(school=school or "Unnamed school", academic_year=year or "",
                         terms=terms, term_dates=term_dates, threshold=float(threshold),
-                        impact_bands=bands, suppress_below=int(suppress))
+                        impact_bands=bands, suppress_below=int(suppress),
+                        leaving_year_group=leaving)
 
     def setting_number(self, values, key, sheet, default):
         raw, cell = values.get(key, (None, None))

@@ -323,3 +323,4 @@ DEFAULT_THRESHOLD = 6000.0
 DEFAULT_IMPACT_BANDS = ((2.0, "useful"), (3.0, "substantial"), (4.0, "remarkable"))
 FIRST_BAND = "modest"
 DEFAULT_SUPPRESS_BELOW = 5
+DEFAULT_LEAVING_YEAR_GROUP = "6"

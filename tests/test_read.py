@@ -210,6 +210,16 @@ def test_settings_defaults_and_bands(make_workbook):
     assert m.settings.threshold == 6000 and m.settings.suppress_below == 5
     assert m.settings.band(1.2) == "modest" and m.settings.band(2) == "good"
     assert m.settings.band(3.5) == "great"
+    assert m.settings.leaving_year_group == "6"
+
+
+def test_leaving_year_group_setting(make_workbook):
+    m = provmap.load(make_workbook(settings={"Leaving year group": "Year 11"}))
+    assert m.settings.leaving_year_group == "11"
+    m = provmap.load(make_workbook(settings={"Leaving year group": "sixth"}))
+    assert m.settings.leaving_year_group == "6"
+    [p] = [p for p in provmap.check(m) if p.code == "bad-setting"]
+    assert p.sheet == "Settings" and p.cell and "Leaving year group" in p.message
 
 
 def test_saved_by_libreoffice_reads_the_same(make_workbook, tmp_path):

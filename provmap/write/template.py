@@ -217,6 +217,9 @@ def settings_rows(school: str, year: str, terms: Iterable[str], overrides: dict[
          f"{schema.FIRST_BAND}. A ratio gain of 1 is ordinary progress."),
         ("Suppress counts below", schema.DEFAULT_SUPPRESS_BELOW,
          "In the governors' report, counts from 1 up to this minus one show as '<N'."),
+        ("Leaving year group", schema.DEFAULT_LEAVING_YEAR_GROUP,
+         "The year group that leaves the school in the summer (for next year's workbook "
+         "and the transition packs)."),
     ]
     out = []
     seen = set()
