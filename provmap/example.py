@@ -15,7 +15,9 @@ while the lists allow it.  The same seed always gives the same school.
 from __future__ import annotations
 
 import math
+import os
 import random
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -26,10 +28,12 @@ from .upn import with_check_letter
 from .write.template import (DEFAULT_PROVISIONS, DEFAULT_STAFF, ExampleData,
                              default_term_dates, new_workbook)
 
-__all__ = ["ExampleData", "generate_school", "write_example", "DELIBERATE"]
+__all__ = ["ExampleData", "generate_school", "write_example", "school_names", "write_trust",
+           "DELIBERATE"]
 
 SCHOOL = "Hollins Park Primary School"
 YEAR = "2025-26"
+ESTABLISHMENT = 4100         # the example school's DfE establishment number, in its UPNs
 YEARS = ("R", "1", "2", "3", "4", "5", "6")
 TREES = ("Oak", "Maple", "Willow", "Ash", "Birch", "Cedar", "Elm", "Hazel", "Juniper",
          "Larch", "Pine", "Rowan", "Yew")          # distinct initials: 3O, 3M, 3W ...
@@ -204,12 +208,14 @@ def class_names(pupils: int) -> list[list[str]]:
     return out
 
 
-def generate_school(pupils: int = 200, seed: int = 2025, terms: int = 3) -> ExampleData:
+def generate_school(pupils: int = 200, seed: int = 2025, terms: int = 3, *,
+                    establishment: int = ESTABLISHMENT) -> ExampleData:
     """The rows of a fictional primary school; the same seed gives the same school.
 
     ``terms`` is how many terms carry provision (1 to 3); with 3 the Summer term is under
     way: provision and targets are in, Posts are typed, but most end-of-term outcomes and
-    the R-Y2 reviews are not finished yet.
+    the R-Y2 reviews are not finished yet.  ``establishment`` (the school's four-digit DfE
+    number) goes into every UPN, so that the schools of a trust have different UPNs.
     """
     if pupils < 20:
         raise ValueError("the example needs at least 20 pupils")
@@ -256,7 +262,7 @@ def generate_school(pupils: int = 200, seed: int = 2025, terms: int = 3) -> Exam
         eal = rng.random() < 0.18
         serial += 1
         estab, ser = divmod(serial, 1000)
-        body = f"823{4100 + estab:04d}{(year0 - 4 - yi) % 100:02d}{ser:03d}"
+        body = f"823{establishment + estab:04d}{(year0 - 4 - yi) % 100:02d}{ser:03d}"
         upn = with_check_letter(body)
         title = rng.choice(("Mrs", "Mr", "Ms", "Miss", "Mr and Mrs", "Dr"))
         row = {
@@ -563,7 +569,79 @@ def _overrides(rng: random.Random, rows: dict, prov: dict) -> None:
         elsa[len(elsa) // 2]["Comments"] = "Includes ELSA supervision fee."
 
 
-def write_example(out: Path | str, pupils: int = 200, seed: int = 2025, terms: int = 3) -> Path:
+def write_example(out: Path | str, pupils: int = 200, seed: int = 2025, terms: int = 3, *,
+                  school: str = SCHOOL, establishment: int = ESTABLISHMENT) -> Path:
     """Write the example school's workbook to ``out`` (whole or not at all)."""
-    data = generate_school(pupils=pupils, seed=seed, terms=terms)
-    return new_workbook(Path(out), SCHOOL, YEAR, data=data)
+    data = generate_school(pupils=pupils, seed=seed, terms=terms, establishment=establishment)
+    return new_workbook(Path(out), school, YEAR, data=data)
+
+
+# --- a trust of example schools ---------------------------------------------------------------
+
+PLACES = (
+    "Oakfield", "Meadowbank", "Brookside", "Hillcrest", "Riverside", "Westfield", "Ashgrove",
+    "Fernhill", "Kingsmead", "Moorside", "Greenacres", "Highfield", "Larkrise", "Beechwood",
+    "Elmhurst", "Millbrook", "Thornbury", "Redhill", "Sandford", "Woodlands", "Birchfield",
+    "Castleton", "Park View", "Springfield", "Fairfield", "Lowfield", "Heathside", "Cherry Tree",
+    "Willowbrook", "Stonebridge", "Foxhill", "Church Lane", "Marsh Green", "Holmewood",
+    "Broadoak", "Hawthorn", "Lark Hill", "Coppice", "Whitegate", "Bankside", "Dale View",
+    "Kirkstall", "Hollybush", "Rosehill", "Northfield", "Southgate", "Eastwood", "Orchard",
+    "Primrose Hill", "Bramley", "Brightwell", "Sherwood", "Copperfield", "Linden", "Mossley",
+    "Netherfield", "Queensway", "Ravenscliffe", "Summerhill", "Tarnside",
+)
+PLACE_KINDS = ("Primary School", "Primary School", "Primary Academy", "Community Primary School",
+               "Primary")
+FAITH = (
+    "St Mary's CE Primary School", "St Joseph's Catholic Primary School",
+    "Holy Trinity CE Primary School", "St Peter's CE Primary School",
+    "Christ Church CE Primary School", "Our Lady of Lourdes Catholic Primary School",
+    "St Anne's CE Primary School", "St John Fisher Catholic Primary School",
+    "St Michael's CE Primary Academy", "St Bernadette's Catholic Primary School",
+    "All Saints CE Primary School", "St Thomas of Canterbury Catholic Primary School",
+)
+MOST_SCHOOLS = len(PLACES) + len(FAITH)
+
+
+def school_names(n: int, seed: int = 2025) -> list[str]:
+    """``n`` different, plausible English primary school names; the same seed, the same names.
+
+    About one in five is a Church of England or Catholic school, as in England.
+    """
+    if not 1 <= n <= MOST_SCHOOLS:
+        raise ValueError(f"the example can name from 1 to {MOST_SCHOOLS} schools")
+    rng = random.Random(f"trust {seed}")
+    n_faith = min(len(FAITH), max(n // 5, n - len(PLACES)))
+    names = [f"{place} {rng.choice(PLACE_KINDS)}" for place in rng.sample(PLACES, n - n_faith)]
+    names += rng.sample(FAITH, n_faith)
+    rng.shuffle(names)
+    return names
+
+
+def trust_file(directory: Path | str, school: str, year: str = YEAR) -> Path:
+    """Where ``write_trust`` puts one school's workbook."""
+    return Path(directory) / f"{school} - Provision map {year}.xlsx"
+
+
+def _write_one(job: tuple[Path, int, int, int, str, int]) -> Path:
+    out, pupils, seed, terms, school, establishment = job
+    return write_example(out, pupils=pupils, seed=seed, terms=terms, school=school,
+                         establishment=establishment)
+
+
+def write_trust(directory: Path | str, schools: int, pupils: int = 400, seed: int = 2025,
+                terms: int = 3, workers: int | None = None) -> list[Path]:
+    """Write ``schools`` differently named example schools of the same year into ``directory``.
+
+    School ``i`` (from 1) is generated from seed ``seed + i`` with its own establishment
+    number, so no two schools share pupils, UPNs or rows.  The workbooks are written in
+    parallel on ``workers`` processes (default: every core).
+    """
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    jobs = [(trust_file(directory, name), pupils, seed + i, terms, name, 2000 + 100 * i)
+            for i, name in enumerate(school_names(schools, seed), start=1)]
+    workers = min(workers or os.cpu_count() or 1, len(jobs))
+    if workers <= 1:
+        return [_write_one(job) for job in jobs]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(_write_one, jobs))

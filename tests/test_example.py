@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import importlib.util
 import time
 from collections import Counter
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 import provmap
 from provmap import schema
-from provmap.example import DELIBERATE, class_names, generate_school, write_example
+from provmap.example import (DELIBERATE, MOST_SCHOOLS, class_names, generate_school,
+                             school_names, trust_file, write_example, write_trust)
 from provmap.problems import Severity
 from provmap.upn import has_valid_check_letter
 
 MID_SUMMER = date(2026, 6, 20)
+MAKE_EXAMPLE = Path(__file__).resolve().parent.parent / "scripts" / "make_example.py"
 
 
 @pytest.fixture(scope="module")
@@ -125,3 +129,39 @@ def test_a_big_school_generates_quickly():
     assert len({(p["Forename"], p["Surname"]) for p in data.pupils}) == 2_000
     assert len(data.classes) == 70
     assert all(schema.SEN_STATUS.canonical(p["SEN status"]) for p in data.pupils)
+
+
+def test_school_names_are_plausible_different_and_deterministic():
+    names = school_names(40)
+    assert names == school_names(40) and names != school_names(40, seed=1)
+    assert len(set(names)) == 40
+    assert all("Primary" in n for n in names)
+    assert sum(" CE " in n or "Catholic" in n for n in names) >= 8     # church schools too
+    assert len(set(school_names(MOST_SCHOOLS))) == MOST_SCHOOLS
+    with pytest.raises(ValueError):
+        school_names(MOST_SCHOOLS + 1)
+
+
+def test_a_trust_of_schools_each_its_own_and_each_clean(tmp_path):
+    paths = write_trust(tmp_path / "trust", 3, pupils=40, seed=11, workers=2)
+    names = school_names(3, seed=11)
+    assert paths == [trust_file(tmp_path / "trust", n) for n in names]
+    maps = [provmap.load(p) for p in paths]
+    assert [m.settings.school for m in maps] == names
+    assert {m.settings.academic_year for m in maps} == {"2025-26"}
+    assert all(len(m.pupils) == 40 for m in maps)
+    upns = [set(m.pupils) for m in maps]
+    assert not (upns[0] & upns[1] or upns[0] & upns[2] or upns[1] & upns[2])
+    for m in maps:
+        assert [p for p in provmap.check(m) if p.severity is Severity.ERROR] == []
+    again = write_trust(tmp_path / "again", 3, pupils=40, seed=11, workers=1)
+    assert [p.read_bytes() for p in again] == [p.read_bytes() for p in paths]
+
+
+def test_make_example_writes_a_trust(tmp_path):
+    spec = importlib.util.spec_from_file_location("make_example", MAKE_EXAMPLE)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    assert script.main(["--trust", "2", "--pupils", "30", "--out", str(tmp_path)]) == 0
+    assert sorted(p.name for p in tmp_path.glob("*.xlsx")) == sorted(
+        trust_file(tmp_path, n).name for n in school_names(2))
