@@ -180,3 +180,19 @@ def test_settings_out_of_range_are_refused_with_the_default_used(make_workbook):
     bad = [p for p in m.problems if p.code == "bad-setting"]
     assert len(bad) == 2 and all(p.sheet == "Settings" and p.cell for p in bad)
     assert m.settings.threshold == 6000 and m.settings.suppress_below == 5
+
+
+def test_names_typed_by_staff_never_make_a_path(make_workbook, tmp_path):
+    """A surname like '../../x' or a 300-character school name still gives files inside
+    the output folder, with names the file system accepts."""
+    pupils = _with(PUPILS, 0, Surname="../../Smith", Forename="Jo/nathan")
+    rows = _with(PROVISION_ROWS, 0, Pupil="Jo/nathan ../../Smith")
+    path = make_workbook(pupils=pupils, settings={"School": "Oak " * 80},
+                         sheets={"3O Autumn": {"provision": rows, "review": REVIEW_ROWS}})
+    out = tmp_path / "out"
+    assert main(["rollup", str(path), "--out", str(out)]) == 0
+    assert main(["pop", str(path), "--out", str(out / "POPs")]) == 0
+    written = sorted(p.relative_to(out) for p in out.rglob("*.xlsx"))
+    assert len(written) == 5 and all(len(p.name) < 255 for p in written)
+    assert out / "POPs" / "3O" / "-..-Smith Jo-nathan G823400100001.xlsx" in \
+        {out / p for p in written}
