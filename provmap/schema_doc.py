@@ -107,8 +107,47 @@ def settings_table() -> str:
     return "\n".join(lines) + "\n"
 
 
+def _amount(column: Column, n: float) -> str:
+    if column.kind is Kind.PERCENT:
+        return f"{n * 100:,.0f}%"
+    return f"{'£' if column.kind is Kind.MONEY else ''}{n:,.10g}"
+
+
+def ranges_table() -> str:
+    """Numbers out of range: each column's limits (schema) and the scores' and dates' (checks)."""
+    from .checks.ranges import SLACK, USUAL_SCORES
+    rows: dict[tuple[str, object], list[str]] = {}
+    columns: dict[tuple[str, object], Column] = {}
+    for table in TABLES.values():
+        for c in table.columns:
+            if c.limits is not None:
+                key = (c.name, c.limits)
+                rows.setdefault(key, []).append(table.name)
+                columns[key] = c
+    lines = ["| Column | Where | An error (the row is left out) | A warning: is this right? |",
+             "|---|---|---|---|"]
+    for key, where in rows.items():
+        c, lim = columns[key], key[1]
+        wrong = [f"below {_amount(c, lim.lowest)}", f"over {_amount(c, lim.highest)}"] \
+            if lim.lowest is not None else [f"beyond ±{_amount(c, lim.highest)}"]
+        low, high = lim.usual
+        odd = " or ".join([*([f"under {_amount(c, low)}"] if low is not None else []),
+                           *([f"over {_amount(c, high)}"] if high is not None else [])])
+        lines.append(f"| **{_cell(c.name)}** | {_cell(', '.join(where))} | "
+                     f"{', '.join(wrong)} or not a real number | {_cell(odd)} |")
+    for kind, (low, high, words) in USUAL_SCORES.items():
+        lines.append(f"| **Pre**, **Post** of a `{kind}` measure | Provision table | | "
+                     f"outside {low:g} to {high:g}{' months' if kind == 'months' else ''} "
+                     f"({_cell(words)}) |")
+    lines.append(f"| **Start date**, **End date** | Provision table | | more than "
+                 f"{SLACK.days} days outside the academic year's terms |")
+    return "\n".join(lines) + "\n"
+
+
 def block(name: str) -> str:
     """The generated text of one named block."""
+    if name == "ranges":
+        return ranges_table()
     if name == "choices":
         return choices_section()
     if name == "settings":

@@ -27,7 +27,7 @@ def test_the_workbook_guide_tables_are_current():
 def test_the_workbook_guide_has_every_table_and_choice_list():
     text = (DOCS / "workbook-format.md").read_text()
     names = schema_doc.block_names(text)
-    assert sorted(names) == sorted([*schema_doc.TABLES, "settings", "choices"])
+    assert sorted(names) == sorted([*schema_doc.TABLES, "settings", "choices", "ranges"])
     tables = [*schema.SHEET_TABLES.values(), schema.PROVISION_ROWS, schema.REVIEW_ROWS]
     assert {t.name for t in tables} == set(schema_doc.TABLES)
     used = {c.choices.name for t in tables for c in t.columns if c.choices is not None}
@@ -38,6 +38,9 @@ def test_the_workbook_guide_has_every_table_and_choice_list():
     for choices in schema_doc.CHOICES:
         for value, words in choices.words.items():
             assert all(f"`{w}`" in text for w in (value, *words))
+    limited = {c.name for t in tables for c in t.columns if c.limits is not None}
+    ranges = text[text.index("<!-- generated: ranges -->"):]
+    assert limited and all(f"| **{name}** |" in ranges for name in limited)
 
 
 def test_a_changed_column_makes_the_guide_stale(monkeypatch):
