@@ -18,7 +18,7 @@ import re
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import xlsxwriter
 
@@ -508,9 +508,10 @@ def write_pop(rollup: Any, upn: str, out_dir: Path | str, *, costs: bool = True)
 
 def write_pops(rollup: Any, out_dir: Path | str, upns: Iterable[str] | None = None,
                class_name: str | None = None, costs: bool = True, pdf: bool = False,
-               progress: bool = True) -> list[Path]:
+               progress: bool | Callable[[int, int], None] = True) -> list[Path]:
     """Write a POP for each chosen pupil (default: every K and E pupil); with `pdf`, a PDF
-    of each beside it.  Returns the workbooks written, then the PDFs."""
+    of each beside it.  Returns the workbooks written, then the PDFs.  ``progress`` is a
+    bar on stderr (True), nothing (False), or a callback ``(done, total)`` per POP."""
     out = Path(out_dir)
     index = _Index(rollup)
     chosen = _select(rollup.map, upns, class_name)
@@ -524,9 +525,13 @@ def write_pops(rollup: Any, out_dir: Path | str, upns: Iterable[str] | None = No
         with ProcessPoolExecutor(max_workers=2) as pool:
             futures = {pool.submit(_write_chunk, c, str(out), costs): i
                        for i, c in enumerate(chunks)}
-            for fut in as_completed(futures):
-                results[futures[fut]] = fut.result()
-                bar.add(len(results[futures[fut]]))
+            try:
+                for fut in as_completed(futures):
+                    results[futures[fut]] = fut.result()
+                    bar.add(len(results[futures[fut]]))
+            except BaseException:               # Ctrl+C, or the page's server stopping:
+                pool.shutdown(cancel_futures=True)  # drop the chunks not yet started
+                raise
         paths = [Path(p) for i in range(len(chunks)) for p in results[i]]
     else:
         for u in chosen:
@@ -534,7 +539,7 @@ def write_pops(rollup: Any, out_dir: Path | str, upns: Iterable[str] | None = No
             paths.append(render_pop(d, out / pop_filename(d), costs=costs))
             bar.add()
     if pdf and paths:
-        paths += convert_to_pdf(paths, progress=progress)
+        paths += convert_to_pdf(paths, progress=progress is True)
     return paths
 
 
