@@ -94,7 +94,8 @@ def _parser() -> argparse.ArgumentParser:
 
     sv = sub.add_parser("serve", help="the SENCo's page: check the workbook and download "
                         "everything in a web browser, on this computer only")
-    sv.add_argument("--port", type=int, help="default 8765 (or the next free port)")
+    sv.add_argument("--port", type=int,
+                    help="default 8765 (or the next free port); 0 for any free port")
     sv.add_argument("--no-browser", action="store_true",
                     help="only print the address; do not open the browser")
     sv.set_defaults(run=cmd_serve)
@@ -266,7 +267,7 @@ def cmd_serve(args) -> int:
                        "pip install 'provmap[web]' and run provmap serve again.") from None
     from .web.server import PortBusy, serve
 
-    if args.port is not None and not 1 <= args.port <= 65535:
+    if args.port is not None and not 0 <= args.port <= 65535:
         raise _Refused(f"--port {args.port} is not a port; use a number from 1024 to 65535.")
     try:
         return serve(args.port, open_browser=not args.no_browser)

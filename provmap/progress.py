@@ -13,8 +13,8 @@ PROGRESS_FROM = 20        # show progress from this many items
 class Progress:
     """A one-line progress bar on stderr (a line per tenth when stderr is not a terminal).
 
-    ``enabled`` may instead be a callback ``(done, total)``: it is called on every step
-    (whatever the total) and nothing is written to stderr."""
+    ``enabled`` may instead be a callback ``(done, total)``: it is called at the start
+    (done 0) and on every step, whatever the total, and nothing is written to stderr."""
 
     def __init__(self, total: int, label: str, enabled: bool | Callable[[int, int], None]):
         self.total, self.label = total, label
@@ -25,6 +25,8 @@ class Progress:
         self.last = 0.0
         self.last_tenth = -1
         self.start = time.monotonic()
+        if self.callback is not None:
+            self.callback(0, total)             # the total is known before the first item
 
     def add(self, n: int = 1) -> None:
         self.done += n

@@ -33,7 +33,8 @@ SENCO, GOVERNORS, POPS = "SENCo rollup", "governors' report", "POPs"
 class Step:
     """Where the job is: a stage in the school's words, and for POPs how many of how many.
 
-    ``done == 0`` marks the start of a stage; ``total`` is 0 until it is known."""
+    ``Step(what)`` (done and total 0) marks the start of a stage; for the POPs there
+    follows ``Step(POPS, 0, total)`` once the number is known, then one per POP written."""
 
     what: str
     done: int = 0

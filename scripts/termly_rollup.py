@@ -36,10 +36,10 @@ class _Printer:
     def __call__(self, step: termly.Step) -> None:
         if step.what == termly.READING:
             return
-        if step.done == 0:
+        if step.done == 0 and step.total == 0:
             print("Checking ..." if step.what == termly.CHECKING
                   else f"Writing the {step.what} ...", flush=True)
-        elif step.what == termly.POPS:
+        elif step.what == termly.POPS and step.done:
             if self.bar is None:
                 self.bar = Progress(step.total, "Writing POPs", True)
             self.bar.add(step.done - self.bar.done)

@@ -30,12 +30,13 @@ def test_the_figures_are_the_rollups_and_everything_is_written(make_workbook, tm
     assert sorted(p.parent.name for p in result.pops) == ["3O", "3O", "3O"]
     assert result.written == [result.senco, result.governors, *result.pops]
     assert not result.failed
-    # progress: each stage starts (done 0), then a count per POP up to the total
-    starts = [s.what for s in steps if s.done == 0]
+    # progress: each stage starts (Step(what)), then the POPs count up to their total
+    starts = [s.what for s in steps if s.done == 0 and s.total == 0]
     assert starts == [termly.READING, termly.CHECKING, termly.SENCO, termly.GOVERNORS,
                       termly.POPS]
     counts = [(s.done, s.total) for s in steps if s.what == termly.POPS and s.done]
     assert counts == [(1, 3), (2, 3), (3, 3)]
+    assert termly.Step(termly.POPS, 0, 3) in steps            # the total, before the first
 
 
 def test_lines_are_what_the_script_prints(make_workbook):

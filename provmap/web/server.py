@@ -37,6 +37,8 @@ class _Handler(WSGIRequestHandler):
     and without colour codes (the log may be saved to a file)."""
 
     def log_request(self, code="-", size="-") -> None:
+        if str(code) == "200" and self.path.endswith("/status"):
+            return                              # the page polls twice a second
         try:
             line = f"{self.command} {self.path} {self.request_version}"
         except AttributeError:                  # a request line too broken to parse
@@ -48,7 +50,8 @@ class _Handler(WSGIRequestHandler):
 
 
 def bind(app, port: int | None) -> BaseWSGIServer:
-    """A server on 127.0.0.1:port; with no port asked for, 8765 or the next free one.
+    """A server on 127.0.0.1:port; with no port asked for, 8765 or the next free one;
+    port 0 is any free port.
 
     The socket is bound here, not by Werkzeug, which would print its own message and exit
     on a busy port."""
@@ -70,6 +73,7 @@ def bind(app, port: int | None) -> BaseWSGIServer:
                 raise PortBusy(f"port {port} {reason}; choose another with --port, e.g. "
                                f"--port {DEFAULT_PORT + 1}.") from None
             continue
+        p = sock.getsockname()[1]               # the port itself when 0 asked for any
         app.config["PROVMAP_PORT"] = p
         try:
             return make_server(HOST, p, app, threaded=True, request_handler=_Handler,

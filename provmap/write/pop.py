@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import date
 from pathlib import Path
@@ -494,6 +495,12 @@ def _select(m: Any, upns: Iterable[str] | None, class_name: str | None) -> list[
     return list(dict.fromkeys(chosen))
 
 
+def _ignore_ctrl_c() -> None:
+    """Workers leave Ctrl+C to the parent, which cancels the chunks not started (no
+    traceback from each worker)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _write_chunk(items: list[PopData], out_dir: str, costs: bool) -> list[str]:
     """Worker: write the POPs of one chunk (runs in a child process for big schools)."""
     out = Path(out_dir)
@@ -522,7 +529,7 @@ def write_pops(rollup: Any, out_dir: Path | str, upns: Iterable[str] | None = No
         size = max(5, min(50, len(data) // 16))
         chunks = [data[i:i + size] for i in range(0, len(data), size)]
         results: dict[int, list[str]] = {}
-        with ProcessPoolExecutor(max_workers=2) as pool:
+        with ProcessPoolExecutor(max_workers=2, initializer=_ignore_ctrl_c) as pool:
             futures = {pool.submit(_write_chunk, c, str(out), costs): i
                        for i, c in enumerate(chunks)}
             try:
