@@ -268,7 +268,8 @@ def cmd_serve(args) -> int:
     from .web.server import PortBusy, serve
 
     if args.port is not None and not 0 <= args.port <= 65535:
-        raise _Refused(f"--port {args.port} is not a port; use a number from 1024 to 65535.")
+        raise _Refused(f"--port {args.port} is not a port; use a number from 1024 to 65535, "
+                       "or 0 for any free port.")
     try:
         return serve(args.port, open_browser=not args.no_browser)
     except PortBusy as exc:
