@@ -95,6 +95,14 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("workbook", type=Path)
     f.add_argument("--to", required=True, metavar="TERM", dest="to_term")
     f.set_defaults(run=cmd_roll_forward)
+
+    sv = sub.add_parser("serve", help="the SENCo's page: check the workbook and download "
+                        "everything in a web browser, on this computer only")
+    sv.add_argument("--port", type=int,
+                    help="default 8765 (or the next free port); 0 for any free port")
+    sv.add_argument("--no-browser", action="store_true",
+                    help="only print the address; do not open the browser")
+    sv.set_defaults(run=cmd_serve)
     return p
 
 
@@ -253,6 +261,23 @@ def cmd_roll_forward(args) -> int:
         raise _Refused(str(exc)) from None
     print(result.summary())
     return EXIT_OK
+
+
+def cmd_serve(args) -> int:
+    try:
+        import flask  # noqa: F401
+    except ModuleNotFoundError:
+        raise _Refused("provmap serve needs Flask, which is not installed; install it with "
+                       "pip install 'provmap[web]' and run provmap serve again.") from None
+    from .web.server import PortBusy, serve
+
+    if args.port is not None and not 0 <= args.port <= 65535:
+        raise _Refused(f"--port {args.port} is not a port; use a number from 1024 to 65535, "
+                       "or 0 for any free port.")
+    try:
+        return serve(args.port, open_browser=not args.no_browser)
+    except PortBusy as exc:
+        raise _Refused(str(exc)) from None
 
 
 if __name__ == "__main__":  # pragma: no cover
