@@ -1,5 +1,6 @@
 """Each check of the spec gives the exact problem: code, sheet and cell."""
 
+import os
 from datetime import date
 
 from hypothesis import HealthCheck, given, settings
