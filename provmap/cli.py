@@ -152,7 +152,7 @@ def format_report(path: str, problems: list[Problem]) -> str:
 
 
 def cmd_new(args) -> int:
-    from .write.template import new_workbook
+    from .write.standard import new_workbook
 
     if args.out.exists():
         raise _Refused(f"{args.out} already exists; provmap will not overwrite a workbook. "

@@ -707,13 +707,13 @@ def _write_body(src, ws, t: _Table, m: Map, plan: _Plan) -> None:
 def _template_layout(layout: Layout) -> bool:
     """True when the provision table sits in the template's column order, so the template's
     own Cost formula (which names columns by letter) fits it."""
-    from .write.template import col
+    from .write.layout import col
     return all(layout.columns.get(c.key) == col(PROVISION_ROWS, c.key) + 1
                for c in PROVISION_ROWS.columns)
 
 
 def _template_cost_formula(row: int, first: int, last: int) -> str:
-    from .write.template import cost_formula
+    from .write.cost_formula import cost_formula
     return cost_formula(row, first, last)
 
 
