@@ -91,6 +91,16 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("workbook", type=Path)
     f.add_argument("--to", required=True, metavar="TERM", dest="to_term")
     f.set_defaults(run=cmd_roll_forward)
+
+    y = sub.add_parser("new-year", help="start next year's workbook from this year's")
+    y.add_argument("last", type=Path, metavar="LAST.xlsx")
+    y.add_argument("out", type=Path, metavar="OUT.xlsx")
+    y.add_argument("--year", help="academic year, e.g. 2026-27 (default: the year after LAST's)")
+    y.add_argument("--pupils", type=Path, metavar="ROSTER",
+                   help="next year's pupil list from the MIS (CSV or .xlsx): who is on roll")
+    y.add_argument("--classes", type=Path, metavar="CLASSES.csv",
+                   help="'Old class','New class' rows, where a class is not simply a year up")
+    y.set_defaults(run=cmd_new_year)
     return p
 
 
@@ -247,6 +257,24 @@ def cmd_roll_forward(args) -> int:
         result = roll_forward(args.workbook, args.to_term)
     except RollForwardRefused as exc:
         raise _Refused(str(exc)) from None
+    print(result.summary())
+    return EXIT_OK
+
+
+def cmd_new_year(args) -> int:
+    from .newyear import NewYearRefused, new_year
+
+    try:
+        result = new_year(args.last, args.out, year=args.year, roster=args.pupils,
+                          classes=args.classes)
+    except NewYearRefused as exc:
+        raise _Refused(str(exc)) from None
+    if result.errors_in_last:
+        print(format_report(str(args.last), result.errors_in_last), file=sys.stderr)
+        n = len(result.errors_in_last)
+        print(f"Warning: {args.last.name} has {n} error{'s' if n != 1 else ''} (listed above); "
+              "the new year was made from what could be read. Rows with an error may be "
+              "carried incompletely.", file=sys.stderr)
     print(result.summary())
     return EXIT_OK
 
