@@ -37,6 +37,7 @@ _PUPIL_ATTR = {c.key: ("class_name" if c.key == "class" else c.key) for c in PUP
 _ROSTER_BLANKS_FROM_LAST = tuple(c.name for c in PUPILS.columns
                                  if c.key not in ("upn", "forename", "surname", "year_group",
                                                   "class"))
+_NEEDS = (PUPILS.column("primary_need").name, PUPILS.column("secondary_need").name)
 _YEARS = ("N", "R", *(str(n) for n in range(1, 14)))
 
 
@@ -298,7 +299,10 @@ def _register(m: Map, roster: list[dict[str, Any]] | None, class_map: dict[str, 
         else:
             result.carried_pupils += 1
             kept = _register_row(before)
+            off_register = row.get("SEN status") == "N"    # the roster says so: no need kept
             for name in _ROSTER_BLANKS_FROM_LAST:
+                if off_register and name in _NEEDS:
+                    continue
                 if row.get(name) in (None, ""):
                     row[name] = kept[name]
         out.append(row)
@@ -369,10 +373,10 @@ def _carried_rows(m: Map, term: str | None, on_roll: dict[str, dict[str, Any]],
             continue
         pupil = on_roll.get(row.upn or "")
         if pupil is None:
-            result.not_carried["Continue rows of pupils who left"] += 1
+            result.not_carried["for pupils who have left (Continue)"] += 1
             continue
         if not pupil.get("Class"):
-            result.not_carried["Continue rows of pupils with no class"] += 1
+            result.not_carried["for pupils with no class (Continue)"] += 1
             continue
         provision = m.provision(row.provision)
         post: Any = row.post
