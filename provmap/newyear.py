@@ -150,8 +150,10 @@ def new_year(last: Path | str, out: Path | str, year: str | None = None,
         if r.get("Class"):
             seen.setdefault(r["Class"], None)
     result.classes = list(seen)
+    school = m.settings.school
+    del m                 # a big school's records are not needed while the workbook is written
     try:
-        new_workbook(out, m.settings.school, year, data=data)
+        new_workbook(out, school, year, data=data)
     except ValueError as exc:             # a class name too long for a sheet name
         raise NewYearRefused(f"{out.name} was not written: {exc}.") from None
     return result

@@ -361,8 +361,8 @@ def _terms(m: Map, to_term: str, path: Path) -> tuple[str, str]:
     if i == 0:
         raise RollForwardRefused(
             f"{path.name}: {terms[0]} is the first term of the year, so there is no earlier "
-            "term to roll forward from. Start next year's workbook with 'provmap new'. "
-            "Nothing was changed.")
+            "term to roll forward from. Start next year's workbook with 'provmap new-year' "
+            "(or 'provmap new'). Nothing was changed.")
     return terms[i - 1], terms[i]
 
 
