@@ -151,7 +151,7 @@ def new_year(last: Path | str, out: Path | str, year: str | None = None,
             seen.setdefault(r["Class"], None)
     result.classes = list(seen)
     school = m.settings.school
-    del m                 # a big school's records are not needed while the workbook is written
+    del m                 # last year's records are not needed while OUT is written
     try:
         new_workbook(out, school, year, data=data)
     except ValueError as exc:             # a class name too long for a sheet name

@@ -302,3 +302,27 @@ def test_cost_formula_recalculates_in_libreoffice_to_provmaps_share(costed, tmp_
     # The provmap reader still reads LibreOffice's copy without errors.
     problems = provmap.check(provmap.load(copy), today=MID_SUMMER)
     assert not [p for p in problems if p.is_error]
+
+
+def test_a_big_school_is_written_through_temporary_files_with_the_same_result(
+        tmp_path, roster, monkeypatch):
+    """Above IN_MEMORY_PUPILS the writer lets XlsxWriter assemble sheets on disk (memory);
+    the workbook holds the same cells either way."""
+    from provmap.write import standard
+    small = new_workbook(tmp_path / "memory.xlsx", "Oak Tree Primary", "2025-26", roster)
+    options = []
+    real = standard.xlsxwriter.Workbook
+
+    def spy(path, opts):
+        options.append(opts["in_memory"])
+        return real(path, opts)
+
+    monkeypatch.setattr(standard, "IN_MEMORY_PUPILS", 3)
+    monkeypatch.setattr(standard.xlsxwriter, "Workbook", spy)
+    big = new_workbook(tmp_path / "disk.xlsx", "Oak Tree Primary", "2025-26", roster)
+    assert options == [False]
+    a, b = openpyxl.load_workbook(small), openpyxl.load_workbook(big)
+    assert a.sheetnames == b.sheetnames
+    for ws in a.worksheets:
+        assert [[c.value for c in r] for r in ws.iter_rows()] == \
+            [[c.value for c in r] for r in b[ws.title].iter_rows()]

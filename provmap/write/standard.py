@@ -61,6 +61,8 @@ class WorkbookData:
 
 ExampleData = WorkbookData          # the name the example generator and older tests use
 
+IN_MEMORY_PUPILS = 5000    # above this, XlsxWriter assembles sheets in temporary files
+
 
 # ---------------------------------------------------------------------------------------------
 # Settings
@@ -129,7 +131,10 @@ def new_workbook(out: Path, school: str, year: str, roster: Path | None = None, 
     elif roster is not None:
         raise ValueError("give either a roster or example data, not both")
     with atomic_write(out) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {"in_memory": True, "strings_to_formulas": False,
+        # A big school's sheets are assembled in temporary files rather than in memory:
+        # 20,000 pupils peaked at 660 MB in memory and 330 MB this way (docs/template.md).
+        in_memory = len(data.pupils) <= IN_MEMORY_PUPILS
+        wb = xlsxwriter.Workbook(str(tmp), {"in_memory": in_memory, "strings_to_formulas": False,
                                             "strings_to_numbers": False,
                                             "strings_to_urls": False})
         wb.set_properties({"title": f"Provision map {year}", "company": school,
@@ -244,13 +249,20 @@ def _settings(w: Writer, data: WorkbookData, terms: tuple[str, ...]) -> None:
     w.page(ws, landscape=False)
 
 
+def _table_sheet(w: Writer, table: Table, extra: str, width: float) -> tuple[Any, int]:
+    """A reference sheet: the table's headers and widths, and one grey column after them
+    (the register's full names, Staff's notes) whose 0-based index is returned."""
+    ws = w.sheet(table.name)
+    w.header(ws, 0, table)
+    after = len(table.columns)
+    ws.write_string(0, after, extra, w.fmt["head_extra"])
+    w.widths(ws, table)
+    ws.set_column(after, after, width)
+    return ws, after
+
+
 def _pupils(w: Writer, pupils: list[dict[str, Any]], last_row: int) -> None:
-    ws = w.sheet("Pupils")
-    w.header(ws, 0, PUPILS)
-    full = len(PUPILS.columns)
-    ws.write_string(0, full, FULL_NAME_HEADER, w.fmt["head_extra"])
-    w.widths(ws, PUPILS)
-    ws.set_column(full, full, 24)
+    ws, full = _table_sheet(w, PUPILS, FULL_NAME_HEADER, 24)
     fore, sur = letter(PUPILS, "forename"), letter(PUPILS, "surname")
     formats = [w.cell_format(c) for c in PUPILS.columns]
     for i, p in enumerate(pupils):
@@ -278,12 +290,7 @@ def _pupils(w: Writer, pupils: list[dict[str, Any]], last_row: int) -> None:
 
 
 def _staff(w: Writer, staff: list[dict[str, Any]], last_row: int) -> None:
-    ws = w.sheet("Staff")
-    w.header(ws, 0, STAFF)
-    notes = len(STAFF.columns)
-    ws.write_string(0, notes, NOTES_HEADER, w.fmt["head_extra"])
-    w.widths(ws, STAFF)
-    ws.set_column(notes, notes, 48)
+    ws, notes = _table_sheet(w, STAFF, NOTES_HEADER, 48)
     w.rows(ws, 1, STAFF, staff)
     if staff is DEFAULT_STAFF:
         for i in range(len(staff)):
