@@ -35,6 +35,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _Refused as exc:
         print(f"provmap: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
+    except BrokenPipeError:                    # `provmap check ... | head`: the reader left
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except OSError as exc:                     # a folder we cannot write, a full disk
         print(f"provmap: could not write {exc.filename or 'the output'}: {exc.strerror}. "
               "Check the folder exists and you may write to it.", file=sys.stderr)

@@ -129,6 +129,23 @@ NEXT_STEP = Choices("Next step", {
 
 
 @dataclass(frozen=True)
+class Limits:
+    """What a number in a column may sensibly be (workbook-format.md, "Numbers out of range").
+
+    Below ``lowest`` or above ``highest`` (or not finite) the row cannot be costed or
+    measured: an error, and the row is left out.  Outside ``usual`` it is possible but
+    unlikely: a warning asking "is this right?".  ``why_not_negative`` finishes the
+    sentence "Minutes per session is -30: ..." in the SENCo's words.
+    """
+
+    why_not_negative: str = ""
+    lowest: float | None = 0.0
+    highest: float = 1_000_000.0
+    usual: tuple[float | None, float | None] = (None, None)
+    unusual: str = ""               # "sessions of over 4 hours are rare"
+
+
+@dataclass(frozen=True)
 class Column:
     """One column of a table: its header as the spec writes it, and how to read it."""
 
@@ -139,6 +156,7 @@ class Column:
     choices: Choices | None = None
     width: float = 14            # for the template writer
     note: str = ""               # what to type, for the Instructions sheet
+    limits: Limits | None = None
 
     @property
     def key(self) -> str:
@@ -200,71 +218,121 @@ def normalise_header(text: str) -> str:
 C = Column
 K = Kind
 
+# Numbers out of range (workbook-format.md, version 2): declared once, used by the reader.
+SESSIONS = Limits("a pupil cannot have fewer than no sessions",
+                  usual=(None, 25), unusual="more than 25 sessions a week is more than five a day")
+MINUTES = Limits("a session cannot last less than nothing",
+                 usual=(None, 240), unusual="a session of over 240 minutes (4 hours) is rare")
+WEEKS = Limits("a provision cannot run for fewer than no weeks",
+               usual=(None, 39), unusual="a school year has about 39 weeks")
+GROUP_SIZE = Limits("a group cannot have fewer than no pupils",
+                    usual=(None, 30), unusual="a group of over 30 is larger than a class")
+HOURLY_COST = Limits("an hour of someone's time cannot cost less than nothing",
+                     usual=(5, 250), unusual="hourly costs are usually between £5 and £250")
+RESOURCE_COST = Limits("resources cannot cost less than nothing",
+                       usual=(None, 10_000),
+                       unusual="resources over £10,000 a term are very unusual")
+TYPED_COST = Limits("a pupil's share cannot be less than nothing")
+SCORE = Limits(lowest=None)          # any scale, negatives included; only absurd sizes refused
+ATTENDANCE = Limits(lowest=None, highest=10_000.0, usual=(0.0, 1.0),
+                    unusual="attendance is between 0% and 100%")
+
 SETTINGS = Table("Settings", (
-    C("Setting", required=True, aliases=("Name", "Item"), width=28),
-    C("Value", required=True, width=40),
+    C("Setting", required=True, aliases=("Name", "Item"), width=28,
+      note="the setting's name, one of those listed below"),
+    C("Value", required=True, width=40, note="its value"),
 ), markers=("Setting", "Value"))
 
 PUPILS = Table("Pupils", (
-    C("UPN", required=True, aliases=("Unique pupil number",), width=16),
+    C("UPN", required=True, aliases=("Unique pupil number",), width=16,
+      note="the 13-character Unique Pupil Number from the MIS: a letter, 11 digits, then a "
+           "digit or (a temporary UPN) a letter; its DfE check letter is checked. Each pupil "
+           "once"),
     C("Forename", required=True, aliases=("First name", "Preferred forename", "Legal forename",
-                                          "Forenames", "Given name", "Firstname"), width=14),
+                                          "Forenames", "Given name", "Firstname"), width=14,
+      note="as the class sheets will write it"),
     C("Surname", required=True, aliases=("Last name", "Legal surname", "Preferred surname",
                                          "Family name", "Lastname"), width=16),
-    C("Date of birth", K.DATE, aliases=("DOB", "Birth date", "D.O.B."), width=13),
+    C("Date of birth", K.DATE, aliases=("DOB", "Birth date", "D.O.B."), width=13,
+      note="shown on the POP"),
     C("Year group", required=True, aliases=("Year", "NC year", "Year grp", "National curriculum year"),
-      width=10),
+      width=10, note="`R` (or `Reception`), `1` to `13` (or `Y3`, `Year 3`), `N` (or "
+                     "`Nursery`)"),
     C("Class", required=True, aliases=("Reg group", "Registration group", "Form", "Reg", "Tutor group"),
-      width=12),
+      width=12, note="the class as its class-term sheets name it: `3O` for `3O Autumn`"),
     C("SEN status", K.CHOICE, required=True, aliases=("SEN", "SEN provision", "SEN stage"),
-      choices=SEN_STATUS, width=11),
+      choices=SEN_STATUS, width=11,
+      note="`K` SEN support, `E` EHC plan, `N` no SEN (monitoring or catch-up only)"),
     C("Primary need", K.CHOICE, aliases=("Primary SEN need", "Main need", "Need"), choices=NEED,
-      width=12),
-    C("Secondary need", K.CHOICE, aliases=("Secondary SEN need",), choices=NEED, width=12),
+      width=12, note="needed for K and E pupils: a census code such as `SLCN`, or its full name"),
+    C("Secondary need", K.CHOICE, aliases=("Secondary SEN need",), choices=NEED, width=12,
+      note="the same codes"),
     C("Pupil premium", K.YES_NO, aliases=("PP", "Disadvantaged"), choices=YES_NO, width=9),
     C("EAL", K.YES_NO, aliases=("English as an additional language",), choices=YES_NO, width=7),
     C("Looked after", K.YES_NO, aliases=("CLA", "LAC", "Looked after child"), choices=YES_NO,
       width=9),
-    C("Parent/carer", aliases=("Parent", "Parent or carer", "Parents/carers", "Contact"), width=22),
-    C("Language at home", aliases=("Home language", "First language"), width=14),
+    C("Parent/carer", aliases=("Parent", "Parent or carer", "Parents/carers", "Contact"), width=22,
+      note="shown on the POP"),
+    C("Language at home", aliases=("Home language", "First language"), width=14,
+      note="shown on the POP"),
 ), markers=("UPN", "Surname"))
 
 STAFF = Table("Staff", (
-    C("Name", required=True, aliases=("Staff", "Staff member", "Delivered by"), width=22),
+    C("Name", required=True, aliases=("Staff", "Staff member", "Delivered by"), width=22,
+      note="a person (`Mrs Patel`) or a role (`TA`, `HLTA`, `SALT (external)`), as Delivered "
+           "by names them"),
     C("Role", width=24),
     C("Hourly cost", K.MONEY, required=True, aliases=("Cost per hour", "Hourly rate", "Rate"),
-      width=12),
+      width=12, note="£ per hour, on-costs included", limits=HOURLY_COST),
 ), markers=("Name", "Hourly cost"))
 
 PROVISIONS = Table("Provisions", (
-    C("Provision", required=True, aliases=("Intervention", "Name"), width=26),
-    C("Type", K.CHOICE, required=True, choices=PROVISION_TYPE, width=20),
-    C("Area of need", K.CHOICE, choices=AREA, aliases=("Area", "Broad area of need"), width=30),
-    C("Delivered by", aliases=("Staff", "Who"), width=18),
+    C("Provision", required=True, aliases=("Intervention", "Name"), width=26,
+      note="a name used once, e.g. `Precision teaching`, `Lego therapy`"),
+    C("Type", K.CHOICE, required=True, choices=PROVISION_TYPE, width=20,
+      note="quality first teaching, a group, or 1:1"),
+    C("Area of need", K.CHOICE, choices=AREA, aliases=("Area", "Broad area of need"), width=30,
+      note="one of the four broad areas"),
+    C("Delivered by", aliases=("Staff", "Who"), width=18,
+      note="who usually delivers it: a Name on the Staff sheet"),
     C("Sessions per week", K.NUMBER, aliases=("Sessions/week", "Sessions a week", "Frequency"),
-      width=10),
+      width=10, limits=SESSIONS,
+      note="the usual delivery; class-sheet rows that leave these blank use them"),
     C("Minutes per session", K.NUMBER, aliases=("Minutes", "Session length", "Mins per session",
-                                                 "Duration"), width=10),
-    C("Weeks", K.NUMBER, aliases=("Number of weeks", "Weeks per term"), width=8),
-    C("Resource cost", K.MONEY, aliases=("Resources", "Resource costs"), width=11),
-    C("Measure", aliases=("Assessment", "Entry/exit measure"), width=20),
-    C("Measure kind", K.CHOICE, choices=MEASURE_KIND, width=13),
-    C("Higher is better", K.YES_NO, choices=YES_NO, width=9),
+                                                 "Duration"), width=10, limits=MINUTES),
+    C("Weeks", K.NUMBER, aliases=("Number of weeks", "Weeks per term"), width=8, limits=WEEKS,
+      note="weeks in the term"),
+    C("Resource cost", K.MONEY, aliases=("Resources", "Resource costs"), width=11,
+      limits=RESOURCE_COST,
+      note="£ per term: shared by a group's pupils; per pupil for 1:1 and quality first "
+           "teaching"),
+    C("Measure", aliases=("Assessment", "Entry/exit measure"), width=20,
+      note="what Pre and Post are, e.g. `Reading age`, `Boxall profile`"),
+    C("Measure kind", K.CHOICE, choices=MEASURE_KIND, width=13,
+      note="`months` (an age), `standardised` (mean 100, SD 15) or `score` (any other "
+           "scale)"),
+    C("Higher is better", K.YES_NO, choices=YES_NO, width=9,
+      note="`N` for scales where a fall is progress (SDQ difficulties); blank means Y"),
 ), markers=("Provision", "Type"))
 
 PROFILES = Table("Profiles", (
-    C("Pupil", aliases=("Name", "Pupil name"), width=22),
-    C("UPN", width=16),
-    C("Area", K.CHOICE, required=True, choices=PROFILE_AREA, aliases=("Area of need",), width=30),
-    C("Strengths", width=45),
-    C("Challenges", width=45),
+    C("Pupil", aliases=("Name", "Pupil name"), width=22,
+      note="the pupil's name as on Pupils, or give the UPN"),
+    C("UPN", width=16, note="wins over the name"),
+    C("Area", K.CHOICE, required=True, choices=PROFILE_AREA, aliases=("Area of need",), width=30,
+      note="a broad area of need or `Independence and self-help`; one row per pupil and area"),
+    C("Strengths", width=45, note="for the POP"),
+    C("Challenges", width=45, note="for the POP"),
 ), markers=("Area", "Strengths"))
 
 PROFESSIONALS = Table("Professionals", (
-    C("Pupil", aliases=("Pupil name",), width=22),
-    C("UPN", width=16),
-    C("Name", required=True, aliases=("Professional",), width=22),
-    C("Role or service", aliases=("Role", "Service"), width=26),
+    C("Pupil", aliases=("Pupil name",), width=22,
+      note="the pupil's name as on Pupils, or give the UPN"),
+    C("UPN", width=16, note="wins over the name"),
+    C("Name", required=True, aliases=("Professional",), width=22,
+      note="the professional, e.g. `Dr R. Mensah`"),
+    C("Role or service", aliases=("Role", "Service"), width=26,
+      note="e.g. `Educational psychologist`"),
     C("Involved since", K.DATE, aliases=("Since", "Start date"), width=13),
     C("Latest report", K.DATE, aliases=("Last report", "Report date"), width=13),
     C("Notes", width=40),
@@ -281,34 +349,47 @@ PROVISION_ROWS = Table("Provision table", (
       note="blank: the Provisions default"),
     C("Delivered by", aliases=("Staff", "Who"), width=16, note="blank: the Provisions default"),
     C("Sessions per week", K.NUMBER, aliases=("Sessions/week", "Sessions a week", "Frequency"),
-      width=9),
+      width=9, limits=SESSIONS, note="blank: the Provisions default"),
     C("Minutes per session", K.NUMBER, aliases=("Minutes", "Session length", "Mins per session",
-                                                 "Duration"), width=9),
-    C("Weeks", K.NUMBER, aliases=("Number of weeks",), width=7),
+                                                 "Duration"), width=9, limits=MINUTES,
+      note="blank: the Provisions default"),
+    C("Weeks", K.NUMBER, aliases=("Number of weeks",), width=7, limits=WEEKS,
+      note="blank: the Provisions default"),
     C("Group", aliases=("Group name", "Group label"), width=10,
       note="blank: everyone on this provision on this sheet"),
-    C("Group size", K.INTEGER, width=8, note="optional; overrides the counted size"),
-    C("Start date", K.DATE, aliases=("Start", "From"), width=11),
-    C("End date", K.DATE, aliases=("End", "To"), width=11),
-    C("Target", aliases=("Outcome sought", "Intended outcome"), width=30),
-    C("Pre", K.SCORE, aliases=("Entry", "Entry score", "Pre score", "Baseline"), width=8),
-    C("Post", K.SCORE, aliases=("Exit", "Exit score", "Post score"), width=8),
-    C("Outcome", K.CHOICE, choices=OUTCOME, width=15),
-    C("Next step", K.CHOICE, choices=NEXT_STEP, aliases=("Next steps",), width=11),
-    C("Cost", K.MONEY, width=10, note="worked out for you; a number typed here overrides it"),
+    C("Group size", K.INTEGER, width=8, note="optional; overrides the counted size",
+      limits=GROUP_SIZE),
+    C("Start date", K.DATE, aliases=("Start", "From"), width=11,
+      note="optional; blank: the term's dates"),
+    C("End date", K.DATE, aliases=("End", "To"), width=11, note="optional"),
+    C("Target", aliases=("Outcome sought", "Intended outcome"), width=30,
+      note="the outcome sought"),
+    C("Pre", K.SCORE, aliases=("Entry", "Entry score", "Pre score", "Baseline"), width=8,
+      limits=SCORE, note="the entry assessment, in the provision's measure"),
+    C("Post", K.SCORE, aliases=("Exit", "Exit score", "Post score"), width=8, limits=SCORE,
+      note="the exit assessment, at the end of the term"),
+    C("Outcome", K.CHOICE, choices=OUTCOME, width=15, note="how far the target was met"),
+    C("Next step", K.CHOICE, choices=NEXT_STEP, aliases=("Next steps",), width=11,
+      note="`Continue` carries the row into next term"),
+    C("Cost", K.MONEY, width=10, note="worked out for you; a number typed here overrides it",
+      limits=TYPED_COST),
     C("Comments", aliases=("Comment", "Notes"), width=30),
 ), markers=("Pupil", "Provision"))
 
 REVIEW_ROWS = Table("Pupil review table", (
-    C("Pupil", required=True, aliases=("Pupil name", "Child", "Name"), width=22),
-    C("UPN", width=16),
-    C("Target 1", width=30), C("Target 1 outcome", K.CHOICE, choices=OUTCOME, width=14),
+    C("Pupil", required=True, aliases=("Pupil name", "Child", "Name"), width=22,
+      note="pupil's name as on the Pupils sheet"),
+    C("UPN", width=16, note="optional; wins over the name"),
+    C("Target 1", width=30, note="the pupil's 2 or 3 targets for the term"),
+    C("Target 1 outcome", K.CHOICE, choices=OUTCOME, width=14, note="how far it was met"),
     C("Target 2", width=30), C("Target 2 outcome", K.CHOICE, choices=OUTCOME, width=14),
     C("Target 3", width=30), C("Target 3 outcome", K.CHOICE, choices=OUTCOME, width=14),
-    C("Attendance", K.PERCENT, required=True, aliases=("Attendance %",), width=11),
-    C("Reading", width=14), C("Writing", width=14), C("Maths", aliases=("Math", "Mathematics"),
-                                                       width=14),
-    C("Staff views", aliases=("Staff view", "Teacher views"), width=34),
+    C("Attendance", K.PERCENT, required=True, aliases=("Attendance %",), width=11,
+      limits=ATTENDANCE, note="the pupil's attendance this term"),
+    C("Reading", width=14, note="attainment as the school records it, e.g. `WTS`, `EXS`"),
+    C("Writing", width=14), C("Maths", aliases=("Math", "Mathematics"), width=14),
+    C("Staff views", aliases=("Staff view", "Teacher views"), width=34,
+      note="the termly review, in each voice"),
     C("Parent views", aliases=("Parent view", "Parent/carer views", "Parents' views"), width=34),
     C("Pupil views", aliases=("Pupil view", "Child views", "Pupil voice"), width=34),
 ), markers=("Pupil", "Attendance"))
