@@ -408,3 +408,19 @@ def test_out_recalculates_in_libreoffice_to_provmaps_shares(made, tmp_path, soff
         assert wb[r.sheet][f"{cost}{r.row}"].value == pytest.approx(r.share, abs=1e-9)
     assert [p for p in provmap.check(provmap.load(copy), today=date(2026, 10, 1))
             if p.is_error] == []
+
+
+def test_new_year_on_the_example_agrees_with_the_examples_next_year(tmp_path):
+    """The example generator moves its school up by the spec on its own (example_years);
+    new-year from its 2024-25 workbook must reach the same register and Autumn rows as its
+    2025-26 workbook (which also has new Reception starters, not on the 2024-25 map)."""
+    books = Path(__file__).parent.parent / "workbooks"
+    out = tmp_path / "next.xlsx"
+    new_year(books / "Provision map 2024-25.xlsx", out)
+    ours, theirs = provmap.load(out), provmap.load(books / "Provision map 2025-26.xlsx")
+    assert ours.pupils and set(ours.pupils) <= set(theirs.pupils)
+    assert {u: (p.year_group, p.class_name) for u, p in ours.pupils.items()} == \
+        {u: (theirs.pupils[u].year_group, theirs.pupils[u].class_name) for u in ours.pupils}
+    carried = {(r.upn, r.provision): r.pre for r in ours.provision_rows("Autumn")}
+    autumn = {(r.upn, r.provision): r.pre for r in theirs.provision_rows("Autumn")}
+    assert carried and all(autumn.get(k) == pre for k, pre in carried.items())
