@@ -105,6 +105,14 @@ def _parser() -> argparse.ArgumentParser:
     y.add_argument("--classes", type=Path, metavar="CLASSES.csv",
                    help="'Old class','New class' rows, where a class is not simply a year up")
     y.set_defaults(run=cmd_new_year)
+
+    sv = sub.add_parser("serve", help="the SENCo's page: check the workbook and download "
+                        "everything in a web browser, on this computer only")
+    sv.add_argument("--port", type=int,
+                    help="default 8765 (or the next free port); 0 for any free port")
+    sv.add_argument("--no-browser", action="store_true",
+                    help="only print the address; do not open the browser")
+    sv.set_defaults(run=cmd_serve)
     return p
 
 
@@ -281,6 +289,23 @@ def cmd_new_year(args) -> int:
               "carried incompletely.", file=sys.stderr)
     print(result.summary())
     return EXIT_OK
+
+
+def cmd_serve(args) -> int:
+    try:
+        import flask  # noqa: F401
+    except ModuleNotFoundError:
+        raise _Refused("provmap serve needs Flask, which is not installed; install it with "
+                       "pip install 'provmap[web]' and run provmap serve again.") from None
+    from .web.server import PortBusy, serve
+
+    if args.port is not None and not 0 <= args.port <= 65535:
+        raise _Refused(f"--port {args.port} is not a port; use a number from 1024 to 65535, "
+                       "or 0 for any free port.")
+    try:
+        return serve(args.port, open_browser=not args.no_browser)
+    except PortBusy as exc:
+        raise _Refused(str(exc)) from None
 
 
 if __name__ == "__main__":  # pragma: no cover
