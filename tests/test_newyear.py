@@ -27,6 +27,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from libreoffice import recalculated
 
@@ -424,3 +426,17 @@ def test_new_year_on_the_example_agrees_with_the_examples_next_year(tmp_path):
     carried = {(r.upn, r.provision): r.pre for r in ours.provision_rows("Autumn")}
     autumn = {(r.upn, r.provision): r.pre for r in theirs.provision_rows("Autumn")}
     assert carried and all(autumn.get(k) == pre for k, pre in carried.items())
+
+
+@given(n=st.integers(1, 12), name=st.from_regex(r"[A-Z][a-z]{2,8}", fullmatch=True),
+       word=st.sampled_from(["Year ", "Year", "Yr ", "Y"]))
+def test_a_year_in_a_class_name_goes_up_by_one_and_nothing_else_changes(n, name, word):
+    assert next_class(f"{word}{n} {name}") == f"{word}{n + 1} {name}"
+    assert next_class(f"{name} {word}{n}") == f"{name} {word}{n + 1}"
+
+
+@given(name=st.from_regex(r"[A-Za-z][a-z]{2,10}( [A-Z][a-z]{2,10})?", fullmatch=True))
+def test_a_name_without_a_year_group_keeps_its_name(name):
+    words = {w.casefold() for w in name.split()}
+    assume(not words & {"reception", "nursery"})
+    assert next_class(name) == name
