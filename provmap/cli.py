@@ -96,6 +96,16 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("--to", required=True, metavar="TERM", dest="to_term")
     f.set_defaults(run=cmd_roll_forward)
 
+    y = sub.add_parser("new-year", help="start next year's workbook from this year's")
+    y.add_argument("last", type=Path, metavar="LAST.xlsx")
+    y.add_argument("out", type=Path, metavar="OUT.xlsx")
+    y.add_argument("--year", help="academic year, e.g. 2026-27 (default: the year after LAST's)")
+    y.add_argument("--pupils", type=Path, metavar="ROSTER",
+                   help="next year's pupil list from the MIS (CSV or .xlsx): who is on roll")
+    y.add_argument("--classes", type=Path, metavar="CLASSES.csv",
+                   help="'Old class','New class' rows, where a class is not simply a year up")
+    y.set_defaults(run=cmd_new_year)
+
     sv = sub.add_parser("serve", help="the SENCo's page: check the workbook and download "
                         "everything in a web browser, on this computer only")
     sv.add_argument("--port", type=int,
@@ -164,7 +174,7 @@ def format_report(path: str, problems: list[Problem]) -> str:
 
 
 def cmd_new(args) -> int:
-    from .write.template import new_workbook
+    from .write.standard import new_workbook
 
     if args.out.exists():
         raise _Refused(f"{args.out} already exists; provmap will not overwrite a workbook. "
@@ -259,6 +269,24 @@ def cmd_roll_forward(args) -> int:
         result = roll_forward(args.workbook, args.to_term)
     except RollForwardRefused as exc:
         raise _Refused(str(exc)) from None
+    print(result.summary())
+    return EXIT_OK
+
+
+def cmd_new_year(args) -> int:
+    from .newyear import NewYearRefused, new_year
+
+    try:
+        result = new_year(args.last, args.out, year=args.year, roster=args.pupils,
+                          classes=args.classes)
+    except NewYearRefused as exc:
+        raise _Refused(str(exc)) from None
+    if result.errors_in_last:
+        print(format_report(str(args.last), result.errors_in_last), file=sys.stderr)
+        n = len(result.errors_in_last)
+        print(f"Warning: {args.last.name} has {n} error{'s' if n != 1 else ''} (listed above); "
+              "the new year was made from what could be read. Rows with an error may be "
+              "carried incompletely.", file=sys.stderr)
     print(result.summary())
     return EXIT_OK
 

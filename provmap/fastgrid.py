@@ -158,9 +158,9 @@ class Grids(Mapping[str, Grid]):
         try:
             special = _special_cells(self._zip.read(self._parts[name]))
             rows = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        except Fallback:
+        except (Fallback, KeyboardInterrupt, SystemExit):
             raise
-        except Exception as exc:
+        except BaseException as exc:       # also calamine's Rust panics (pyo3 PanicException)
             raise Fallback(str(exc)) from None
         return _grid(rows, special)
 

@@ -39,21 +39,14 @@ from openpyxl.utils.cell import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from .carry import CARRIED, POST, carry, is_continued, review_pupils
 from .model import ClassTermSheet, Layout, Map
 from .schema import PROVISION_ROWS, REVIEW_ROWS
 from .write.atomic import atomic_write
 
-# Provision-row fields carried into next term unchanged (schema keys; checked at import).
-CARRIED = tuple(PROVISION_ROWS.column(k).key for k in (
-    "pupil", "upn", "provision", "type", "area_of_need", "delivered_by", "sessions_per_week",
-    "minutes_per_session", "weeks", "group", "group_size", "target"))
-_PRE = PROVISION_ROWS.column("pre").key
-_POST = PROVISION_ROWS.column("post").key
 _COST = PROVISION_ROWS.column("cost").key
 _PUPIL = REVIEW_ROWS.column("pupil").key
 _UPN = REVIEW_ROWS.column("upn").key
-CONTINUE = "Continue"
-SUPPORT_STATUSES = ("K", "E")
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -368,8 +361,8 @@ def _terms(m: Map, to_term: str, path: Path) -> tuple[str, str]:
     if i == 0:
         raise RollForwardRefused(
             f"{path.name}: {terms[0]} is the first term of the year, so there is no earlier "
-            "term to roll forward from. Start next year's workbook with 'provmap new'. "
-            "Nothing was changed.")
+            "term to roll forward from. Start next year's workbook with 'provmap new-year' "
+            "(or 'provmap new'). Nothing was changed.")
     return terms[i - 1], terms[i]
 
 
@@ -500,7 +493,7 @@ def _add_sheet(wb, m: Map, plan: _Plan, to_term: str, x14: list[DataValidation],
     if "provision" in by_key:
         t = by_key["provision"]
         for row in src.provision_rows:
-            if row.next_step == CONTINUE:
+            if is_continued(row.next_step):
                 t.new_rows.append(_carried_values(src_ws, t.layout, row.row))
                 carried += 1
     pupils = _review_pupils(m, src.class_name)
@@ -567,15 +560,11 @@ def _add_sheet(wb, m: Map, plan: _Plan, to_term: str, x14: list[DataValidation],
 
 
 def _carried_values(ws, layout: Layout, row: int) -> dict[int, Any]:
-    """The cells a Continue row keeps (as typed, text stays text); last Post becomes Pre."""
-    values: dict[int, Any] = {}
-    for key in CARRIED:
-        col = layout.columns.get(key)
-        if col:
-            values[col] = _raw(ws.cell(row, col))
-    if _PRE in layout.columns and _POST in layout.columns:
-        values[layout.columns[_PRE]] = _raw(ws.cell(row, layout.columns[_POST]))
-    return values
+    """The cells a Continue row keeps (as typed, text stays text), by the carry rule shared
+    with new-year (:func:`provmap.carry.carry`): last Post becomes Pre."""
+    cells = {key: _raw(ws.cell(row, c)) for key, c in layout.columns.items()
+             if key in CARRIED or key == POST}
+    return {layout.columns[k]: v for k, v in carry(cells).items() if k in layout.columns}
 
 
 class _Text(str):
@@ -600,9 +589,7 @@ def _set(cell, value: Any) -> None:
 
 def _review_pupils(m: Map, class_name: str) -> list:
     """The class's pupils on SEN support or with an EHC plan, in register order."""
-    folded = class_name.casefold()
-    return [p for p in m.pupils.values()
-            if (p.class_name or "").casefold() == folded and p.sen_status in SUPPORT_STATUSES]
+    return review_pupils(m.pupils.values(), class_name)
 
 
 def _insert_index(wb, m: Map, class_name: str, to_term: str) -> int:
@@ -707,13 +694,13 @@ def _write_body(src, ws, t: _Table, m: Map, plan: _Plan) -> None:
 def _template_layout(layout: Layout) -> bool:
     """True when the provision table sits in the template's column order, so the template's
     own Cost formula (which names columns by letter) fits it."""
-    from .write.template import col
+    from .write.layout import col
     return all(layout.columns.get(c.key) == col(PROVISION_ROWS, c.key) + 1
                for c in PROVISION_ROWS.columns)
 
 
 def _template_cost_formula(row: int, first: int, last: int) -> str:
-    from .write.template import cost_formula
+    from .write.cost_formula import cost_formula
     return cost_formula(row, first, last)
 
 
@@ -762,7 +749,7 @@ def _fill_sheet(wb, m: Map, plan: _Plan, result: RollForwardResult) -> None:
             s = src_tables["provision"]
             rows = []
             for row in plan.source.provision_rows:
-                if row.next_step == CONTINUE:
+                if is_continued(row.next_step):
                     by_col = _carried_values(src_ws, s.layout, row.row)
                     by_key = {k: by_col[c] for k, c in s.layout.columns.items() if c in by_col}
                     rows.append({cols[k]: v for k, v in by_key.items() if k in cols})

@@ -41,11 +41,12 @@ class RosterError(ValueError):
         super().__init__(f"{where}: {message}")
 
 
-def read_roster(path: Path | str) -> list[dict[str, Any]]:
+def read_roster(path: Path | str, *, blank_sen_is_n: bool = True) -> list[dict[str, Any]]:
     """Register rows keyed by the Pupils sheet's column names, in the file's order.
 
     Values are tidied for the register: dates are ``datetime.date``, year groups `R`/`3`,
-    SEN status `K`/`E`/`N` (blank means `N`), needs are census codes, Y/N columns `Y`/`N`.
+    SEN status `K`/`E`/`N` (blank means `N`, unless ``blank_sen_is_n`` is False: `new-year`
+    then takes last year's status), needs are census codes, Y/N columns `Y`/`N`.
     """
     path = Path(path)
     if not path.exists():
@@ -58,7 +59,12 @@ def read_roster(path: Path | str) -> list[dict[str, Any]]:
     else:
         raise RosterError(path, f"'{path.suffix}' files cannot be read: export the roster from "
                                 "your MIS as CSV or .xlsx")
-    return _rows(path, grid)
+    rows = _rows(path, grid)
+    if blank_sen_is_n:
+        for pupil in rows:
+            if pupil.get("SEN status") is None:
+                pupil["SEN status"] = "N"
+    return rows
 
 
 def _read_csv(path: Path) -> list[tuple[int, list[Any]]]:
@@ -219,8 +225,6 @@ def _pupil(path: Path, row: int, values: dict[str, Any]) -> dict[str, Any]:
         except BadValue as exc:
             raise RosterError(path, f"{column.name} {exc}", row) from None
         pupil[column.name] = value
-    if pupil.get("SEN status") is None:
-        pupil["SEN status"] = "N"
     for required in ("Year group", "Class"):
         if pupil.get(required) is None:
             fail(required, "is blank")

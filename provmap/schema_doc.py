@@ -97,7 +97,7 @@ def choices_section() -> str:
 
 def settings_table() -> str:
     """The Settings sheet's rows as ``provmap new`` writes them, with what each means."""
-    from .write.template import settings_rows           # the one list of settings
+    from .write.standard import settings_rows           # the one list of settings
     lines = ["| Setting | What it means | In a new workbook |", "|---|---|---|"]
     for key, value, note in settings_rows("(the school's name)", "2025-26",
                                           schema.DEFAULT_TERMS, {}):

@@ -11,12 +11,15 @@ file, with its peak memory (the child's max RSS from wait4):
 - `pop`: `provmap pop` for every K/E pupil of the school, against a floor of XlsxWriter
   writing the same number of workbooks with the same cells and no formatting, on one core;
 - `pop --pdf`: against one batch `soffice --convert-to pdf` of the same files;
+- `new-year` (with `--new-year`): `provmap new-year` on the school (LAST), with and without
+  next year's roster, against `provmap new` on that roster plus `provmap.load(LAST)`;
 - `serve` (with --serve): `provmap serve`'s page, from the upload to the downloads being
   ready (check, SENCo rollup, governors' report, POPs, zips), against the termly script
   writing the same outputs from the command line.
 
     python scripts/bench.py                 # 200 and 2,000 pupils
     python scripts/bench.py --sizes 200 2000 20000 --pop
+    python scripts/bench.py --sizes 2000 20000 --new-year
     python scripts/bench.py --sizes 200 --serve
 """
 
@@ -98,6 +101,51 @@ def pop_cells(folder: Path) -> list[list[tuple[int, int, object]]]:
     return books
 
 
+NEXT_ROSTER = """
+import csv, sys, provmap
+from provmap.newyear import next_class, _up, _leaves
+m = provmap.load(sys.argv[1])
+with open(sys.argv[2], "w", newline="", encoding="utf-8") as f:
+    w = csv.writer(f)
+    w.writerow(["UPN", "Forename", "Surname", "Year", "Reg Group", "SEN Status", "Primary Need"])
+    for p in m.pupils.values():
+        if not _leaves(p.year_group, m.settings.leaving_year_group):
+            w.writerow([p.upn, p.forename, p.surname, _up(p.year_group),
+                        next_class(p.class_name), p.sen_status, p.primary_need or ""])
+"""
+
+
+def bench_new_year(n: int, last: Path, repeat: int) -> None:
+    """new-year on LAST against `new` on next year's roster plus reading LAST."""
+    work = Path(tempfile.mkdtemp(prefix="bench-new-year-"))
+    roster = work / "roster.csv"
+    subprocess.run([PY, "-c", NEXT_ROSTER, str(last), str(roster)], check=True, cwd=ROOT)
+
+    def fresh(cmd_for) -> tuple[float, float]:
+        runs = []
+        for i in range(repeat):
+            out = work / f"out-{i}-{time.monotonic_ns()}.xlsx"
+            runs.append(run(cmd_for(out)))
+            out.unlink(missing_ok=True)
+        return min(t for t, _ in runs), max(m for _, m in runs)
+
+    t_new, mb_new = fresh(lambda o: [PY, "-m", "provmap", "new", str(o), "--school", "S",
+                                     "--year", "2026-27", "--pupils", str(roster)])
+    t_load, mb_load = best([PY, "-c", "import sys, provmap; provmap.load(sys.argv[1])",
+                            str(last)], repeat)
+    t_ny, mb_ny = fresh(lambda o: [PY, "-m", "provmap", "new-year", str(last), str(o)])
+    t_nyr, mb_nyr = fresh(lambda o: [PY, "-m", "provmap", "new-year", str(last), str(o),
+                                     "--pupils", str(roster)])
+    floor = t_new + t_load
+    print(f"{n:>7} {'new':<10} {t_new:>8.2f} {mb_new:>6.0f}   (on next year's roster)")
+    print(f"{n:>7} {'load LAST':<10} {t_load:>8.2f} {mb_load:>6.0f}")
+    print(f"{n:>7} {'new-year':<10} {t_ny:>8.2f} {mb_ny:>6.0f}   x{t_ny / floor:.2f} of new + "
+          "load")
+    print(f"{n:>7} {'  --pupils':<10} {t_nyr:>8.2f} {mb_nyr:>6.0f}   x{t_nyr / floor:.2f} of "
+          "new + load")
+    shutil.rmtree(work, ignore_errors=True)
+
+
 def serve_once(path: Path) -> tuple[float, float]:
     """(seconds from the upload to the downloads being ready, seconds to download the
     everything-zip) on a real `provmap serve`, as the page's form and JavaScript do it."""
@@ -143,6 +191,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--pop", action="store_true", help="also time POPs (2,000-pupil school)")
     ap.add_argument("--pdf", action="store_true", help="also time POPs with --pdf")
+    ap.add_argument("--new-year", action="store_true",
+                    help="also time new-year against new + reading LAST")
     ap.add_argument("--serve", action="store_true",
                     help="also time the page of provmap serve against the termly script")
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "provmap-bench")
@@ -165,6 +215,8 @@ def main() -> None:
         for what, (t, mb) in rows:
             print(f"{n:>7} {what:<10} {t:>8.2f} {mb:>6.0f} {t / cal[0]:>10.1f} {t / opx[0]:>10.2f}")
         shutil.rmtree(out, ignore_errors=True)
+        if args.new_year:
+            bench_new_year(n, path, repeat)
         if args.serve:
             termly = Path(tempfile.mkdtemp(prefix="bench-termly-"))
             t_script = min(run([PY, str(ROOT / "scripts" / "termly_rollup.py"), str(path),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -14,6 +12,8 @@ import provmap
 from provmap import schema
 from provmap.problems import Code, Severity
 from provmap.schema import PROVISION_ROWS, REVIEW_ROWS
+from libreoffice import recalculated
+
 from provmap.write.template import (PROVISION_ROWS_PER_SHEET, TITLE_ROWS, ExampleData,
                                     cost_formula, default_term_dates, letter, new_workbook,
                                     sheet_costs)
@@ -285,41 +285,44 @@ def test_sheet_costs_blank_for_unknown_staff_and_rows_without_pupils():
     assert sheet_costs(rows, provisions, staff) == ["", 9.0, ""]
 
 
-def _soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
 @pytest.mark.libreoffice
-@pytest.mark.usefixtures("soffice")
-def test_cost_formula_recalculates_in_libreoffice_to_provmaps_share(costed, tmp_path):
-    """Strip the cached values (openpyxl saves formulas without results), have LibreOffice
-    recalculate every formula on load, and compare each Cost cell with the rollup."""
-    stripped = tmp_path / "stripped.xlsx"
-    wb = openpyxl.load_workbook(costed)
-    wb.save(stripped)
-    profile = tmp_path / "lo-profile"
-    (profile / "user").mkdir(parents=True)
-    (profile / "user" / "registrymodifications.xcu").write_text(
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
-        'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
-        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
-        '<item oor:path="/org.openoffice.Office.Calc/Formula/Load">'
-        '<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>\n'
-        '</oor:items>\n', encoding="utf-8")
-    out = tmp_path / "out"
-    subprocess.run([_soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless",
-                    "--convert-to", "xlsx", "--outdir", str(out), str(stripped)],
-                   check=True, capture_output=True, timeout=180)
-    recalculated = openpyxl.load_workbook(out / "stripped.xlsx", data_only=True)
+def test_cost_formula_recalculates_in_libreoffice_to_provmaps_share(costed, tmp_path, soffice):
+    """Strip the cached values, have LibreOffice recalculate every formula on load, and
+    compare each Cost cell with the rollup."""
+    copy = recalculated(costed, soffice, tmp_path / "lo")
+    recalculated_wb = openpyxl.load_workbook(copy, data_only=True)
     cost = letter(PROVISION_ROWS, "cost")
     shares = _shares(costed)
     for (sheet, row), share in shares.items():
-        value = recalculated[sheet][f"{cost}{row}"].value
+        value = recalculated_wb[sheet][f"{cost}{row}"].value
         assert value == pytest.approx(share, abs=1e-9), (sheet, row, value, share)
     # Empty rows stay blank, never 0 or an error.
-    ws = recalculated["3O Autumn"]
+    ws = recalculated_wb["3O Autumn"]
     assert ws[f"{cost}{TITLE_ROWS + 1 + PROVISION_ROWS_PER_SHEET}"].value in (None, "")
     # The provmap reader still reads LibreOffice's copy without errors.
-    problems = provmap.check(provmap.load(out / "stripped.xlsx"), today=MID_SUMMER)
+    problems = provmap.check(provmap.load(copy), today=MID_SUMMER)
     assert not [p for p in problems if p.is_error]
+
+
+def test_a_big_school_is_written_through_temporary_files_with_the_same_result(
+        tmp_path, roster, monkeypatch):
+    """Above IN_MEMORY_PUPILS the writer lets XlsxWriter assemble sheets on disk (memory);
+    the workbook holds the same cells either way."""
+    from provmap.write import standard
+    small = new_workbook(tmp_path / "memory.xlsx", "Oak Tree Primary", "2025-26", roster)
+    options = []
+    real = standard.xlsxwriter.Workbook
+
+    def spy(path, opts):
+        options.append(opts["in_memory"])
+        return real(path, opts)
+
+    monkeypatch.setattr(standard, "IN_MEMORY_PUPILS", 3)
+    monkeypatch.setattr(standard.xlsxwriter, "Workbook", spy)
+    big = new_workbook(tmp_path / "disk.xlsx", "Oak Tree Primary", "2025-26", roster)
+    assert options == [False]
+    a, b = openpyxl.load_workbook(small), openpyxl.load_workbook(big)
+    assert a.sheetnames == b.sheetnames
+    for ws in a.worksheets:
+        assert [[c.value for c in r] for r in ws.iter_rows()] == \
+            [[c.value for c in r] for r in b[ws.title].iter_rows()]
