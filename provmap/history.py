@@ -16,7 +16,9 @@ other years go on without it.
 
 from __future__ import annotations
 
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -26,6 +28,7 @@ from .model import Map, Pupil
 from .numbers import Rollup
 from .problems import Code, Problem, UnreadableWorkbook
 
+PARALLEL_FROM_BYTES = 500_000     # read two years at once from this size of workbook
 _YEAR = re.compile(r"^\s*(\d{4})\s*[-/–]\s*(\d{2}|\d{4})\s*$")
 
 
@@ -132,6 +135,21 @@ def _one_year(path: Path, today: date | None) -> Year | str:
     return Year(path=Path(path), map=m, problems=problems, rollup=r)
 
 
+def _each_year(paths: list[Path], today: date | None) -> list[Year | str]:
+    """Every workbook as alone; two at a time in two processes when they are big enough
+    for the start-up and the pickling (about 0.2 s a year at 2,000 pupils) to pay."""
+    def size(p: Path) -> int:
+        try:
+            return p.stat().st_size
+        except OSError:
+            return 0
+    big = sum(1 for p in paths if size(p) >= PARALLEL_FROM_BYTES)
+    if len(paths) < 2 or big < 2 or (os.cpu_count() or 1) < 2:
+        return [_one_year(p, today) for p in paths]
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        return list(pool.map(_one_year, paths, [today] * len(paths)))
+
+
 def history(paths: Iterable[str | Path], today: date | None = None) -> History:
     """Several years' workbooks of one school, each rolled up as alone, oldest first.
 
@@ -143,8 +161,7 @@ def history(paths: Iterable[str | Path], today: date | None = None) -> History:
         raise HistoryRefused("give at least one provision-map workbook.")
     years: list[Year] = []
     skipped: list[str] = []
-    for path in paths:
-        got = _one_year(path, today)
+    for got in _each_year(paths, today):
         if isinstance(got, str):
             skipped.append(got)
         else:

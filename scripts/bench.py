@@ -10,10 +10,13 @@ file, with its peak memory (the child's max RSS from wait4):
 - `rollup`: `provmap rollup` (reads, checks, computes, writes two workbooks);
 - `pop`: `provmap pop` for every K/E pupil of the school, against a floor of XlsxWriter
   writing the same number of workbooks with the same cells and no formatting, on one core;
-- `pop --pdf`: against one batch `soffice --convert-to pdf` of the same files.
+- `pop --pdf`: against one batch `soffice --convert-to pdf` of the same files;
+- `evidence`: `provmap evidence --all` over two years of the 2,000-pupil school against
+  `provmap pop` of the latest year for the same pupils (aim: at most 2x, under 300 MB).
 
     python scripts/bench.py                 # 200 and 2,000 pupils
     python scripts/bench.py --sizes 200 2000 20000 --pop
+    python scripts/bench.py --sizes 2000 --evidence
 """
 
 from __future__ import annotations
@@ -100,6 +103,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--pop", action="store_true", help="also time POPs (2,000-pupil school)")
     ap.add_argument("--pdf", action="store_true", help="also time POPs with --pdf")
+    ap.add_argument("--evidence", action="store_true",
+                    help="also time evidence packs over two years (2,000-pupil school)")
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "provmap-bench")
     args = ap.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
@@ -149,6 +154,40 @@ def main() -> None:
                 print(f"{n:>7} {'pop --pdf':<10} {t_pdf:>8.2f}        batch soffice floor "
                       f"{t_lo:.2f} s (+ pop {t_pop:.2f} s): x{t_pdf / (t_lo + t_pop):.2f} of "
                       f"both, x{(t_pdf - t_pop) / t_lo:.2f} of the conversion alone")
+        if args.evidence and n == 2000:
+            bench_evidence(path, args.cache, repeat)
+
+
+def two_years(latest: Path, folder: Path) -> tuple[Path, Path]:
+    """The year before `latest`: the example generator's own previous year when it has one,
+    else the same school with its Academic year set back one year (same pupils and UPNs, so
+    every pupil has two years to join; enough for timing)."""
+    previous = folder / f"{latest.stem}-previous.xlsx"
+    if not previous.exists():
+        import openpyxl
+        wb = openpyxl.load_workbook(latest)
+        for row in wb["Settings"].iter_rows():
+            if str(row[0].value or "").strip().casefold() == "academic year":
+                start = int(str(row[1].value)[:4]) - 1
+                row[1].value = f"{start}-{(start + 1) % 100:02d}"
+        wb.save(previous)
+    return previous, latest
+
+
+def bench_evidence(latest: Path, cache: Path, repeat: int) -> None:
+    """`evidence --all` over two years against `pop` of the latest year (same pupils)."""
+    previous, latest = two_years(latest, cache)
+    out = Path(tempfile.mkdtemp(prefix="bench-evidence-"))
+    t_pop, mb_pop = best([PY, "-m", "provmap", "pop", str(latest), "--out", str(out / "pop")],
+                         repeat)
+    t_ev, mb_ev = best([PY, "-m", "provmap", "evidence", str(previous), str(latest), "--all",
+                        "--out", str(out / "evidence")], repeat)
+    packs = len(list((out / "evidence").glob("*.xlsx")))
+    pops = len(list((out / "pop").rglob("*.xlsx")))
+    print(f"{2000:>7} {'pop':<10} {t_pop:>8.2f} {mb_pop:>6.0f}   {pops} POPs, one year")
+    print(f"{2000:>7} {'evidence':<10} {t_ev:>8.2f} {mb_ev:>6.0f}   {packs} packs over two "
+          f"years: x{t_ev / t_pop:.2f} of pop (aim: at most 2x, under 300 MB)")
+    shutil.rmtree(out, ignore_errors=True)
 
 
 if __name__ == "__main__":

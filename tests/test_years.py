@@ -145,9 +145,13 @@ def test_evidence_pack_figures_by_hand(packs):
                      "or no targets, recorded)"]
     precision = row_after(path, "Cycles", "Precision teaching")
     assert precision == ["Precision teaching", "1:1", "TA", "3 a week × 10 min × 12 weeks",
-                         "1:1", 108.0, "Reading age: 7y 2m → 7y 10m", "8 months",
-                         "ratio gain 2.28 (useful)", "Achieved", "Continue"]
-    assert ["Lego therapy", "Group", "Mrs Patel", "1 a week × 45 min × 10 weeks", "Group",
+                         108.0, "Reading age: 7y 2m → 7y 10m",
+                         "8 months; ratio gain 2.28 (useful)", "Achieved", "Continue"]
+    assert ["Lego therapy", "Group of 3", "Mrs Patel", "1 a week × 45 min × 10 weeks", 80.0,
+            "Boxall profile: 20 → 24", "4", "Partly achieved"] in rows(path, "Cycles")
+    assert ["Visual timetable", "Quality first teaching", "Teacher", "In class, every day",
+            5.0] in rows(path, "Cycles")
+    assert ["Lego therapy", "Group", "Mrs Patel", "1 a week × 45 min × 10 weeks",
             "left out: error on 5O Spring row 3"] in rows(path, "Cycles")
     assert ["+I like maths"] == [v for r in rows(path, "Cycles") for v in r
                                  if v == "+I like maths"]
@@ -213,7 +217,7 @@ def test_progress_charts_read_the_table(packs):
     table = rows(path, "Progress")
     assert ["Autumn 2024-25", "Precision teaching", "7y 2m", "7y 10m", "8 months",
             "ratio gain 2.28 (useful)", "Achieved", 86, 94] in table
-    assert ["Autumn 2025-26", "Lego therapy", 24, 27, "3"] in table
+    assert ["Autumn 2025-26", "Lego therapy", 24, 27, 3] in table
 
 
 def chart_series(path: Path) -> dict[str, list[dict]]:

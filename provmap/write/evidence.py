@@ -65,10 +65,11 @@ def _ratio_or_effect(e: SupportEntry) -> str | None:
 
 
 def _group(e: SupportEntry) -> str:
+    """The type, and group or 1:1, in one: `1:1`, `Group of 3`, `Quality first teaching`."""
     if e.kind == TYPES[2]:
         return "1:1"
     if e.kind == TYPES[0]:
-        return "Whole class"
+        return TYPE_WORDS[TYPES[0]]
     return f"Group of {e.group_size:g}" if e.group_size else "Group"
 
 
@@ -161,7 +162,7 @@ def _summary(wb, f, d: PupilYears) -> None:
 
     doc.section("Cost of provision against the notional SEN threshold")
     rows = [[y.academic_year, y.year_cost, y.threshold,
-             "Yes" if y.above_threshold else "No"] for y in d.years]
+             ("Yes" if y.above_threshold else "No", "centre")] for y in d.years]
     doc.table(["Academic year", "Cost of provision", "Notional SEN threshold",
                "Cost above the threshold"], rows,
               spans=[(0, 0), (1, 2), (3, 4), (5, 5)], fmts=[None, "money", "money", None])
@@ -193,14 +194,14 @@ def _summary(wb, f, d: PupilYears) -> None:
 
 # --------------------------------------------------------------------------- Cycles
 
-CYCLE_HEADS = ["Provision", "Type", "Delivered by", "Sessions × minutes × weeks", "Group or 1:1",
-               "Cost (pupil's share)", "Pre → Post", "Gain", "Ratio gain or effect size",
+CYCLE_HEADS = ["Provision", "Type: group or 1:1", "Delivered by", "Sessions × minutes × weeks",
+               "Cost (pupil's share)", "Pre → Post", "Gain; ratio gain or effect size",
                "Outcome", "Next step"]
 
 
 def _cycles(wb, f, d: PupilYears) -> None:
     p = d.latest.pop
-    doc = Doc(wb, f, "Cycles", [22, 12, 13, 16, 11, 11, 26, 10, 16, 12, 10], school=d.school,
+    doc = Doc(wb, f, "Cycles", [22, 16, 13, 17, 12, 28, 22, 13, 11], school=d.school,
               title=f"Assess, plan, do, review: {p.name}", footer=f"{p.name}: {TITLE}")
     doc.para("One block per term, oldest first. A term with provision and a review with "
              "targets is one assess, plan, do, review cycle.", "intro")
@@ -218,40 +219,39 @@ def _cycles(wb, f, d: PupilYears) -> None:
         doc.section(f"{t.term} {y.academic_year}  ·  {where}  ·  "
                     + (f"cycle {n}" if is_cycle else "not a full cycle (no provision, or no "
                        "targets, recorded)"))
-        doc.sub("Targets and how far each was met")
+        when = f"{t.term} {y.academic_year}"
+        doc.sub(f"Targets and how far each was met, {when}")
         if t.targets:
             doc.table(["Target", "How far it was met"],
                       [[tg, (o or "Not reviewed", outcome_fmt(o))] for tg, o in t.targets],
-                      spans=[(0, 6), (7, 10)])
+                      spans=[(0, 5), (6, 8)])
         else:
             doc.para("No targets recorded this term.", "intro")
-        doc.sub("Provision")
+        doc.sub(f"Provision, {when}")
         if t.support:
             rows = []
             for e in t.support:
-                rows.append([e.provision, TYPE_WORDS.get(e.kind, e.kind), e.delivered_by,
-                             describe(e), _group(e),
+                gain = "; ".join(g for g in (_gain(e), _ratio_or_effect(e)) if g)
+                rows.append([e.provision, _group(e), e.delivered_by, describe(e),
                              e.cost if e.cost is not None else
                              (f"left out: error on {e.left_out}" if e.left_out else None),
-                             _pre_post(e), _gain(e), _ratio_or_effect(e),
+                             _pre_post(e), gain,
                              (e.outcome, outcome_fmt(e.outcome)) if e.outcome else None,
                              e.next_step])
-            doc.table(CYCLE_HEADS, rows, fmts=[None] * 5 + ["money"] + [None] * 5)
+            doc.table(CYCLE_HEADS, rows, fmts=[None] * 4 + ["money"] + [None] * 4)
             notes = [f"{e.provision}: aim: {e.target}" for e in t.support if e.target]
             notes += [f"{e.provision}: {e.comments}" for e in t.support if e.comments]
-            for note in notes:
-                doc.para(note)
+            if notes:
+                doc.para("\n".join(notes))
         else:
             doc.para("No provision recorded this term.", "intro")
-        doc.sub("Attendance and attainment")
-        doc.table(["Attendance", "Reading", "Writing", "Maths"],
-                  [[_attendance(t.attendance), t.reading, t.writing, t.maths]],
-                  spans=[(0, 1), (2, 4), (5, 6), (7, 10)])
-        doc.sub("Views")
-        doc.table(["Staff", "Parent/carer", "Pupil"],
-                  [[t.staff_views or "Not recorded", t.parent_views or "Not recorded",
+        doc.sub(f"Attendance, attainment and views, {when}")
+        doc.table(["Attendance", "Reading", "Writing", "Maths", "Staff views",
+                   "Parent/carer views", "Pupil views"],
+                  [[_attendance(t.attendance), t.reading, t.writing, t.maths,
+                    t.staff_views or "Not recorded", t.parent_views or "Not recorded",
                     t.pupil_views or "Not recorded"]],
-                  spans=[(0, 3), (4, 6), (7, 10)])
+                  spans=[(0, 0), (1, 1), (2, 2), (3, 3), (4, 5), (6, 6), (7, 8)])
     if not shown:
         doc.para("No provision or review is recorded for this pupil in the years given.")
     doc.finish()
@@ -298,12 +298,12 @@ def _progress(wb, f, d: PupilYears) -> None:
             table.append([f"{t.term} {y.academic_year}", e.provision,
                           _score(e, e.pre) if months else e.pre,
                           _score(e, e.post) if months else e.post,
-                          _gain(e), _ratio_or_effect(e), e.outcome]
+                          _gain(e) if months else e.gain, _ratio_or_effect(e), e.outcome]
                          + ([e.pre, e.post] if months else []))
         if months:
             heads += ["Pre (months)", "Post (months)"]
         fmts = [None, None, None if months else "number", None if months else "number",
-                None, None, None, "number", "number"]
+                None if months else "number", None, None, "number", "number"]
         first, last = doc.table(heads, table, fmts=fmts[:len(heads)])
         if len(rows) >= 2:
             col = (7, 8) if months else (2, 3)
@@ -369,7 +369,7 @@ def _costs(wb, f, d: PupilYears) -> None:
     for y in d.years:
         by = {k: sum(c for _, kind, c in y.cost_by_term_type if kind == k) for k in TYPES}
         rows.append([y.academic_year, *(by[k] for k in TYPES), y.year_cost, y.threshold,
-                     "Yes" if y.above_threshold else "No"])
+                     ("Yes" if y.above_threshold else "No", "centre")])
     first, last = doc.table(["Academic year"] + heads[2:] + ["Notional SEN threshold",
                                                              "Cost above the threshold"],
                             rows, spans=[(i, i) for i in range(7)],

@@ -52,7 +52,7 @@ def formats(wb: xlsxwriter.Workbook) -> dict:
         "section": wb.add_format({**base, "bold": True, "font_size": 13, "font_color": "white",
                                   "bg_color": TEAL, "valign": "vcenter", "text_wrap": False}),
         "sub": wb.add_format({**base, "bold": True, "font_size": 12, "font_color": TEAL,
-                              "bottom": 1, "bottom_color": TEAL}),
+                              "text_wrap": False, "valign": "bottom"}),
         "head": wb.add_format({**cell, "bold": True, "bg_color": LIGHT}),
         "label": wb.add_format({**cell, "bold": True, "bg_color": PALE}),
         "text": wb.add_format(cell),
@@ -61,7 +61,8 @@ def formats(wb: xlsxwriter.Workbook) -> dict:
         "money": wb.add_format({**cell, "num_format": MONEY}),
         "money_bold": wb.add_format({**cell, "num_format": MONEY, "bold": True,
                                      "bg_color": PALE}),
-        "number": wb.add_format({**cell, "num_format": "0.##"}),
+        "number": wb.add_format({**cell, "num_format": "0.##", "align": "left"}),
+        "centre": wb.add_format({**cell, "align": "center"}),
         "date": wb.add_format({**cell, "num_format": "d mmm yyyy", "align": "left"}),
     }
     for outcome, colour in OUTCOME_FILL.items():
@@ -86,9 +87,9 @@ class Doc:
         ws.repeat_rows(0, 1)
         self.heights: dict[int, float] = {}
         self.units: list[int] = []              # rows a printed page may start at
-        self._merged(0, 0, self.last, school, "school")
+        ws.write_string(0, 0, school, fmt["school"])
         self.need(0, 20)
-        self._merged(1, 0, self.last, title, "title")
+        ws.write_string(1, 0, title, fmt["title"])
         self.need(1, 26)
         self.row = 2
 
@@ -104,6 +105,14 @@ class Doc:
         if c1 > c0:
             self.ws.merge_range(row, c0, row, c1, "", self.f[fmt])
         self.ws.write_string(row, c0, text, self.f[fmt])
+
+    def _band(self, row: int, text: str, fmt: str) -> None:
+        """A one-line heading across the sheet without a merge (merges are the slow part of
+        writing a pack): the text overflows into the formatted blank cells beside it."""
+        f = self.f[fmt]
+        self.ws.write_string(row, 0, text, f)
+        for c in range(1, self.last + 1):
+            self.ws.write_blank(row, c, None, f)
 
     def cell(self, row: int, c0: int, c1: int, value: Any, fmt: str = "text") -> None:
         """A value across columns c0..c1: text as a string, numbers and dates as such."""
@@ -133,15 +142,16 @@ class Doc:
         if self.row > 2:
             self.space()
         self.units.append(self.row)
-        self._merged(self.row, 0, self.last, title, "section")
+        self._band(self.row, title, "section")
         self.need(self.row, 22)
         self.row += 1
 
     def sub(self, title: str) -> None:
-        self.space(6)
+        """A sub-heading: one cell of teal text (no merge, no border: fewer cells to write)."""
+        self.space(4)
         self.units.append(self.row)
-        self.cell(self.row, 0, self.last, title, "sub")
-        self.need(self.row, 20)
+        self.ws.write_string(self.row, 0, title, self.f["sub"])
+        self.need(self.row, 19)
         self.row += 1
 
     def para(self, text: str, fmt: str = "para") -> None:
