@@ -19,7 +19,8 @@ from ..values import format_age
 from .atomic import atomic_write
 from .batch import write_many
 from .pdf import convert_to_pdf
-from .pop import _date, _need, _year_group, pupil_stem
+from .names import pupil_stem
+from .pop import _date, _need, _year_group
 from .pop_data import SEN_WORDS, SupportEntry
 from .pupil_years import (TYPE_WORDS, TYPES, Extractor, PupilYear, PupilYears, describe,
                           money)

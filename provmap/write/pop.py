@@ -13,7 +13,6 @@ text is written as a string, never as a formula.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -22,6 +21,7 @@ import xlsxwriter
 
 from ..schema import NEED, QFT
 from . import page
+from .names import pupil_stem, safe_part
 from .atomic import atomic_write
 from .batch import write_many
 from .pdf import PdfUnavailable, convert_to_pdf
@@ -248,17 +248,6 @@ def _need(code: str | None) -> str | None:
 
 def _money(v: float) -> str:
     return f"£{v:,.2f}"
-
-
-def safe_part(s: str | None, fallback: str) -> str:
-    """A piece of a file name with the characters file systems refuse replaced by `-`."""
-    s = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "-", (s or "").strip()).strip(" .")
-    return s or fallback
-
-
-def pupil_stem(surname: str | None, forename: str | None, upn: str) -> str:
-    """`<surname> <forename> <UPN>`, safe for any file system."""
-    return f"{safe_part(surname, 'Pupil')} {safe_part(forename, '')} {upn}".replace("  ", " ")
 
 
 def pop_filename(data: PopData) -> Path:

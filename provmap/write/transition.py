@@ -19,7 +19,8 @@ from .atomic import atomic_write
 from .batch import write_many
 from .evidence import professionals_table
 from .pdf import convert_to_pdf
-from .pop import _date, _need, _year_group, pupil_stem
+from .names import pupil_stem
+from .pop import _date, _need, _year_group
 from .pop_data import PROFILE_AREAS, SEN_WORDS
 from .pupil_years import TYPE_WORDS, Extractor, PupilYears, money, useful_or_better
 from .sheetdoc import Doc, formats, new_workbook, outcome_fmt
