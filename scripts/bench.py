@@ -155,28 +155,26 @@ def main() -> None:
                       f"{t_lo:.2f} s (+ pop {t_pop:.2f} s): x{t_pdf / (t_lo + t_pop):.2f} of "
                       f"both, x{(t_pdf - t_pop) / t_lo:.2f} of the conversion alone")
         if args.evidence and n == 2000:
-            bench_evidence(path, args.cache, repeat)
+            bench_evidence(n, args.cache, repeat)
 
 
-def two_years(latest: Path, folder: Path) -> tuple[Path, Path]:
-    """The year before `latest`: the example generator's own previous year when it has one,
-    else the same school with its Academic year set back one year (same pupils and UPNs, so
-    every pupil has two years to join; enough for timing)."""
-    previous = folder / f"{latest.stem}-previous.xlsx"
-    if not previous.exists():
-        import openpyxl
-        wb = openpyxl.load_workbook(latest)
-        for row in wb["Settings"].iter_rows():
-            if str(row[0].value or "").strip().casefold() == "academic year":
-                start = int(str(row[1].value)[:4]) - 1
-                row[1].value = f"{start}-{(start + 1) % 100:02d}"
-        wb.save(previous)
-    return previous, latest
+def two_years(pupils: int, folder: Path) -> tuple[Path, Path]:
+    """The example school's last two years (`make_example.py --years 2`), generated once."""
+    where = folder / f"history-{pupils}"
+    files = sorted(where.glob("Provision map *.xlsx"))
+    if len(files) < 2:
+        start = time.perf_counter()
+        subprocess.run([PY, str(ROOT / "scripts" / "make_example.py"), "--pupils", str(pupils),
+                        "--years", "2", "--out", str(where)], check=True, cwd=ROOT,
+                       stdout=subprocess.DEVNULL)
+        files = sorted(where.glob("Provision map *.xlsx"))
+        print(f"  generated two years of {pupils} pupils in {time.perf_counter() - start:.1f} s")
+    return files[-2], files[-1]
 
 
-def bench_evidence(latest: Path, cache: Path, repeat: int) -> None:
+def bench_evidence(pupils: int, cache: Path, repeat: int) -> None:
     """`evidence --all` over two years against `pop` of the latest year (same pupils)."""
-    previous, latest = two_years(latest, cache)
+    previous, latest = two_years(pupils, cache)
     out = Path(tempfile.mkdtemp(prefix="bench-evidence-"))
     t_pop, mb_pop = best([PY, "-m", "provmap", "pop", str(latest), "--out", str(out / "pop")],
                          repeat)
@@ -184,8 +182,8 @@ def bench_evidence(latest: Path, cache: Path, repeat: int) -> None:
                         "--out", str(out / "evidence")], repeat)
     packs = len(list((out / "evidence").glob("*.xlsx")))
     pops = len(list((out / "pop").rglob("*.xlsx")))
-    print(f"{2000:>7} {'pop':<10} {t_pop:>8.2f} {mb_pop:>6.0f}   {pops} POPs, one year")
-    print(f"{2000:>7} {'evidence':<10} {t_ev:>8.2f} {mb_ev:>6.0f}   {packs} packs over two "
+    print(f"{pupils:>7} {'pop':<10} {t_pop:>8.2f} {mb_pop:>6.0f}   {pops} POPs, one year")
+    print(f"{pupils:>7} {'evidence':<10} {t_ev:>8.2f} {mb_ev:>6.0f}   {packs} packs over two "
           f"years: x{t_ev / t_pop:.2f} of pop (aim: at most 2x, under 300 MB)")
     shutil.rmtree(out, ignore_errors=True)
 

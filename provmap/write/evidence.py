@@ -16,15 +16,14 @@ from ..history import History
 from ..numbers import STANDARD_DEVIATION
 from ..schema import NEED_AREA
 from ..values import format_age
-from .atomic import atomic_write
 from .batch import write_many
 from .pdf import convert_to_pdf
 from .names import pupil_stem
 from .pop import _date, _need, _year_group
 from .pop_data import SEN_WORDS, SupportEntry
-from .pupil_years import (TYPE_WORDS, TYPES, Extractor, PupilYear, PupilYears, describe,
-                          money)
-from .sheetdoc import Doc, formats, new_workbook, outcome_fmt
+from .pupil_years import (TYPE_WORDS, TYPES, PupilYear, PupilYears, chosen, describe, money,
+                          need_and_area)
+from .sheetdoc import Doc, outcome_fmt, write_pack
 
 TITLE = "SEN support evidence"
 CHART_ROWS = 17                       # rows a chart covers below its table
@@ -86,14 +85,12 @@ def paragraph(d: PupilYears) -> str:
     years = [y.academic_year for y in d.years]
     span = years[0] if len(years) == 1 else f"{years[0]} to {years[-1]}"
     first = d.first_register_term()
-    need = _need(p.primary_need)
+    need = need_and_area(p.primary_need)
     bits = [f"{p.name} is in {_year_group(p.year_group)}"
             + (f", class {p.class_name}" if p.class_name else "")
             + f", and is recorded as {_status(p.sen_status)} in {p.academic_year}."]
     if need:
-        area = NEED_AREA.get(p.primary_need or "")
-        bits.append(f"The primary need recorded is {need}"
-                    + (f", in the area of {area.lower()}" if area else "") + ".")
+        bits.append(f"The primary need recorded is {need}.")
     if first:
         bits.append(f"In the years given ({span}), the first term on the SEN register is "
                     f"{first[1]} {first[0].academic_year}.")
@@ -309,8 +306,8 @@ def _progress(wb, f, d: PupilYears) -> None:
         if len(rows) >= 2:
             col = (7, 8) if months else (2, 3)
             low = min(v for _, _, e in rows for v in (e.pre, e.post) if v is not None)
-            _line_chart(wb, doc, measure + (" (months)" if months else ""), first, last, col,
-                        low)
+            _line_chart(wb, doc, measure + (" (months)" if months else "")
+                        + (" (lower is better)" if lower else ""), first, last, col, low)
     doc.finish()
 
 
@@ -415,28 +412,25 @@ def professionals_table(doc: Doc, d: PupilYears) -> None:
         doc.para("No outside professionals are recorded in the years given.")
 
 
-def _professionals(wb, f, d: PupilYears) -> None:
+def professionals_sheet(wb, f, d: PupilYears, footer: str) -> None:
+    """The Professionals sheet of either pack."""
     p = d.latest.pop
     doc = Doc(wb, f, "Professionals", [24, 26, 15, 15, 50, 14], school=d.school,
-              title=f"Outside professionals: {p.name}", footer=f"{p.name}: {TITLE}")
+              title=f"Outside professionals: {p.name}", footer=f"{p.name}: {footer}")
     professionals_table(doc, d)
     doc.finish()
+
+
+def _professionals(wb, f, d: PupilYears) -> None:
+    professionals_sheet(wb, f, d, TITLE)
 
 
 # --------------------------------------------------------------------------- writing
 
 def render_evidence(d: PupilYears, path: Path | str) -> Path:
     """Write one pupil's evidence pack to `path`, whole or not at all."""
-    path = Path(path)
-    with atomic_write(path) as tmp:
-        wb = new_workbook(tmp, d.school, "SEN support evidence")
-        try:
-            f = formats(wb)
-            for part in (_summary, _cycles, _progress, _costs, _professionals):
-                part(wb, f, d)
-        finally:
-            wb.close()
-    return path
+    return write_pack(path, d.school, TITLE,
+                      (_summary, _cycles, _progress, _costs, _professionals), d)
 
 
 def _render_item(d: PupilYears, out_dir: str) -> str:
@@ -449,7 +443,6 @@ def write_evidence(hist: History, out_dir: Path | str, upns: Iterable[str] | Non
     """One evidence pack per pupil asked for (default: every K and E pupil of the latest
     year).  A UPN in none of the workbooks, or a pupil with no provision in any year, is
     one line through `say` and the others go on.  Returns the workbooks, then the PDFs."""
-    ex = Extractor(hist)
     if upns is None:
         wanted = [u for u, p in hist.latest.map.pupils.items() if p.sen_status in ("K", "E")]
     else:
@@ -461,16 +454,8 @@ def write_evidence(hist: History, out_dir: Path | str, upns: Iterable[str] | Non
                     f"({', '.join(y.academic_year for y in hist.years)}); no pack for them.")
             else:
                 wanted.append(found)
-    items = []
-    for u in dict.fromkeys(wanted):
-        d = ex.pupil(u)
-        if d is None:
-            continue
-        if not d.has_provision:
-            say(f"{d.name} ({u}) has no provision recorded in any year given; no evidence "
-                "pack written for them.")
-            continue
-        items.append(d)
+    items = chosen(hist, wanted, say, keep_without_provision=False,
+                   without_provision="no evidence pack written for them.")
     paths = write_many(items, _render_item, out_dir, label="Writing evidence packs",
                        progress=progress)
     if pdf and paths:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from ..history import History, Year
 from ..schema import GROUP, ONE_TO_ONE, QFT
@@ -191,10 +191,44 @@ class Extractor:
                           skipped_files=tuple(self.history.skipped))
 
 
+def chosen(hist: History, upns: Iterable[str], say: Callable[[str], None], *,
+           without_provision: str, keep_without_provision: bool) -> list[PupilYears]:
+    """The packs' pupils, in order, each once.  A pupil with no provision in any year is
+    one line through `say` (`<name> (<UPN>) has no provision recorded in any year given;
+    <without_provision>`), and is kept or left out."""
+    ex = Extractor(hist)
+    out = []
+    for u in dict.fromkeys(upns):
+        d = ex.pupil(u)
+        if d is None:
+            continue
+        if not d.has_provision:
+            say(f"{d.name} ({u}) has no provision recorded in any year given; "
+                f"{without_provision}")
+            if not keep_without_provision:
+                continue
+        out.append(d)
+    return out
+
+
 def pupil_years(hist: History, upn: str) -> PupilYears | None:
     """One pupil's years (for tests and one-off packs)."""
     found = hist.find_upn(upn)
     return Extractor(hist).pupil(found) if found else None
+
+
+def need_and_area(code: str | None) -> str | None:
+    """`Specific learning difficulty (SPLD), in cognition and learning`; the broad area is
+    left out when it says the same as the need (SEMH)."""
+    from ..schema import NEED, NEED_AREA
+    if not code:
+        return None
+    words = NEED.words.get(code)
+    need = f"{words[0]} ({code})" if words else code
+    area = NEED_AREA.get(code)
+    if area and (not words or area.casefold() != words[0].casefold()):
+        return f"{need}, in {area.lower()}"
+    return need
 
 
 def money(v: float) -> str:

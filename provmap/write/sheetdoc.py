@@ -11,20 +11,18 @@ the left of the header and "Confidential" on the right.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Sequence
+from pathlib import Path
+from typing import Any, Callable, Sequence
 
 import xlsxwriter
 
 from . import page
-from .pop import CHAR_PX, FONT, LINE_PT, PAD_PT, SIZE, lines_in
+from .atomic import atomic_write
+from .pop import (CHAR_PX, FONT, LINE_PT, MARGINS_IN, OUTCOME_FILL, PAD_PT, PALE, SIZE, TEAL,
+                  lines_in)
+from .pop import _formats as _pop_formats
 
-TEAL = "#1D5C63"
-LIGHT = "#DDEEEF"
-PALE = "#F3F8F8"
-GREY_TEXT = "#555555"
 MONEY = "£#,##0.00"
-MARGINS_IN = {"left": 0.4, "right": 0.4, "top": 0.7, "bottom": 0.6}
-OUTCOME_FILL = {"Achieved": "#E2F0D9", "Partly achieved": "#FFF2CC", "Not achieved": "#F2F2F2"}
 
 
 def new_workbook(path: Any, school: str, title: str) -> xlsxwriter.Workbook:
@@ -39,35 +37,39 @@ def new_workbook(path: Any, school: str, title: str) -> xlsxwriter.Workbook:
 
 
 def formats(wb: xlsxwriter.Workbook) -> dict:
-    """Every format a pack uses, made once per workbook."""
+    """Every format a pack uses, made once per workbook: the POP's, plus a few for tables."""
     base = {"font_name": FONT, "font_size": SIZE, "valign": "top", "text_wrap": True}
     cell = {**base, "border": 1, "border_color": "#9FB7BA"}
-    f = {
-        "school": wb.add_format({**base, "font_size": 13, "bold": True, "font_color": TEAL,
-                                 "text_wrap": False}),
-        "title": wb.add_format({**base, "font_size": 16, "bold": True, "text_wrap": False,
-                                "valign": "vcenter"}),
-        "intro": wb.add_format({**base, "italic": True, "font_color": GREY_TEXT}),
+    f = _pop_formats(wb)
+    f.update({
         "para": wb.add_format(base),
-        "section": wb.add_format({**base, "bold": True, "font_size": 13, "font_color": "white",
-                                  "bg_color": TEAL, "valign": "vcenter", "text_wrap": False}),
         "sub": wb.add_format({**base, "bold": True, "font_size": 12, "font_color": TEAL,
                               "text_wrap": False, "valign": "bottom"}),
-        "head": wb.add_format({**cell, "bold": True, "bg_color": LIGHT}),
-        "label": wb.add_format({**cell, "bold": True, "bg_color": PALE}),
-        "text": wb.add_format(cell),
-        "bold": wb.add_format({**cell, "bold": True}),
-        "muted": wb.add_format({**cell, "italic": True, "font_color": GREY_TEXT}),
+        "bold": f["text_bold"],
         "money": wb.add_format({**cell, "num_format": MONEY}),
         "money_bold": wb.add_format({**cell, "num_format": MONEY, "bold": True,
                                      "bg_color": PALE}),
         "number": wb.add_format({**cell, "num_format": "0.##", "align": "left"}),
         "centre": wb.add_format({**cell, "align": "center"}),
         "date": wb.add_format({**cell, "num_format": "d mmm yyyy", "align": "left"}),
-    }
-    for outcome, colour in OUTCOME_FILL.items():
-        f["outcome:" + outcome] = wb.add_format({**cell, "bg_color": colour})
+    })
     return f
+
+
+def write_pack(path: Path | str, school: str, title: str, parts: Sequence[Callable],
+               *args: Any) -> Path:
+    """A pack about one pupil, whole or not at all: each part writes its sheet(s) with
+    ``part(wb, formats, *args)``."""
+    path = Path(path)
+    with atomic_write(path) as tmp:
+        wb = new_workbook(tmp, school, title)
+        try:
+            f = formats(wb)
+            for part in parts:
+                part(wb, f, *args)
+        finally:
+            wb.close()
+    return path
 
 
 class Doc:

@@ -14,16 +14,16 @@ from pathlib import Path
 from typing import Callable
 
 from ..history import History
-from ..schema import NEED_AREA, QFT
-from .atomic import atomic_write
+from ..schema import QFT
 from .batch import write_many
-from .evidence import professionals_table
+from .evidence import professionals_sheet
 from .pdf import convert_to_pdf
 from .names import pupil_stem
 from .pop import _date, _need, _year_group
 from .pop_data import PROFILE_AREAS, SEN_WORDS
-from .pupil_years import TYPE_WORDS, Extractor, PupilYears, money, useful_or_better
-from .sheetdoc import Doc, formats, new_workbook, outcome_fmt
+from .pupil_years import (TYPE_WORDS, PupilYears, chosen, money, need_and_area,
+                          useful_or_better)
+from .sheetdoc import Doc, outcome_fmt, write_pack
 
 TITLE = "Transition"
 
@@ -81,14 +81,12 @@ def _profile(wb, f, d: PupilYears) -> None:
     doc.para(f"For the SENCo of {p.name}'s next school, from {d.school}'s provision maps "
              f"({', '.join(y.academic_year for y in d.years)}).", "intro")
     doc.section("About me")
-    need = _need(p.primary_need)
-    area = NEED_AREA.get(p.primary_need or "")
     doc.pairs([("Name", p.name), ("UPN", p.upn),
                ("Date of birth", _date(p.date_of_birth) if p.date_of_birth else None),
                ("Year group and class", f"{_year_group(p.year_group)}, class "
                 f"{p.class_name or 'not recorded'} ({p.academic_year})"),
                ("SEN status", SEN_WORDS.get(p.sen_status or "", p.sen_status)),
-               ("Primary need", (need + (f" ({area})" if area else "")) if need else None),
+               ("Primary need", need_and_area(p.primary_need)),
                ("Secondary need", _need(p.secondary_need)),
                ("Parent/carer", p.parent_carer), ("Language at home", p.language_at_home)])
 
@@ -174,11 +172,7 @@ def _provision(wb, f, d: PupilYears, costs: bool) -> None:
 
 
 def _professionals(wb, f, d: PupilYears) -> None:
-    p = d.latest.pop
-    doc = Doc(wb, f, "Professionals", [24, 26, 15, 15, 50, 14], school=d.school,
-              title=f"Outside professionals: {p.name}", footer=f"{p.name}: transition")
-    professionals_table(doc, d)
-    doc.finish()
+    professionals_sheet(wb, f, d, "transition")
 
 
 def _attendance(wb, f, d: PupilYears) -> None:
@@ -199,18 +193,8 @@ def _attendance(wb, f, d: PupilYears) -> None:
 
 def render_transition(d: PupilYears, path: Path | str, *, costs: bool = False) -> Path:
     """Write one pupil's transition pack to `path`, whole or not at all."""
-    path = Path(path)
-    with atomic_write(path) as tmp:
-        wb = new_workbook(tmp, d.school, "Transition")
-        try:
-            f = formats(wb)
-            _profile(wb, f, d)
-            _provision(wb, f, d, costs)
-            _professionals(wb, f, d)
-            _attendance(wb, f, d)
-        finally:
-            wb.close()
-    return path
+    return write_pack(path, d.school, TITLE, (
+        _profile, lambda wb, f, d: _provision(wb, f, d, costs), _professionals, _attendance), d)
 
 
 def _render_item(item: tuple[PupilYears, bool], out_dir: str) -> str:
@@ -224,16 +208,9 @@ def write_transitions(hist: History, out_dir: Path | str, *, costs: bool = False
     """A transition pack for each leaver (see :func:`leavers`) in
     `<out_dir>/Transition <year>/`.  A leaver with no provision in any year still gets a
     pack (their needs, profile and professionals), with one line through `say`."""
-    ex = Extractor(hist)
-    items = []
-    for u in leavers(hist):
-        d = ex.pupil(u)
-        if d is None:
-            continue
-        if not d.has_provision:
-            say(f"{d.name} ({u}) has no provision recorded in any year given; their pack "
-                "holds their details, needs and professionals only.")
-        items.append((d, costs))
+    items = [(d, costs) for d in chosen(
+        hist, leavers(hist), say, keep_without_provision=True,
+        without_provision="their pack holds their details, needs and professionals only.")]
     folder = Path(out_dir) / transition_folder(hist)
     paths = write_many(items, _render_item, folder, label="Writing transition packs",
                        progress=progress)
