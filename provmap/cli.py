@@ -306,6 +306,10 @@ def _packs(args, write) -> int:
         raise _Refused(str(exc)) from None
     books = [p for p in paths if p.suffix == ".xlsx"]
     where = books[0].parent if books else args.out
+    if not books:
+        print("No packs were written" + (": the latest year has no K or E pupils."
+                                         if getattr(args, "all", False) and not said else "."))
+        return EXIT_ERRORS if hist.skipped or said else EXIT_OK
     print(f"Wrote {len(books)} pack{'s' if len(books) != 1 else ''}"
           + (f" and {len(paths) - len(books)} PDFs" if len(paths) > len(books) else "")
           + f" to {where}")

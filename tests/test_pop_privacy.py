@@ -96,6 +96,19 @@ def test_two_year_evidence_and_transition_packs_name_no_other_pupil(tmp_path):
             assert p.surname not in props and p.upn not in props
 
 
+def test_two_year_example_school_packs_name_no_other_pupil(tmp_path):
+    """Every evidence and transition pack of the shipped two-year example school."""
+    root = Path(__file__).parent.parent / "workbooks"
+    hist = history([root / "Provision map 2024-25.xlsx", root / "Provision map 2025-26.xlsx"])
+    register: dict[str, list] = {}
+    for p in hist.register():
+        register.setdefault(p.upn, []).append(p)
+    paths = write_evidence(hist, tmp_path / "evidence", progress=False, say=lambda _: None)
+    paths += write_transitions(hist, tmp_path, costs=True, progress=False, say=lambda _: None)
+    assert len(paths) >= 40
+    assert_names_no_one_else(paths, register)
+
+
 def test_document_properties_name_nobody(tmp_path):
     r = provmap.rollup(provmap.load(build_school(tmp_path / "map.xlsx")))
     path = pop.write_pop(r, JONATHAN, tmp_path)
