@@ -311,7 +311,8 @@ def _packs(args, write) -> int:
                                          if getattr(args, "all", False) and not said else "."))
         return EXIT_ERRORS if hist.skipped or said else EXIT_OK
     print(f"Wrote {len(books)} pack{'s' if len(books) != 1 else ''}"
-          + (f" and {len(paths) - len(books)} PDFs" if len(paths) > len(books) else "")
+          + (f" and {len(paths) - len(books)} PDF{'s' if len(paths) - len(books) != 1 else ''}"
+             if len(paths) > len(books) else "")
           + f" to {where}")
     return EXIT_ERRORS if hist.skipped or (said and args.command == "evidence") else EXIT_OK
 

@@ -132,6 +132,21 @@ def test_redactor_hides_other_pupils_but_not_me():
     assert red("Jonathan Smith read well", "C3") == "Jonathan Smith read well"
 
 
+def test_redactor_cache_never_skips_a_text_that_names_someone():
+    """Texts naming no one are remembered as clean; a text naming the pupil themself is not,
+    so the same text in another pupil's pack is still redacted."""
+    class P:
+        def __init__(self, upn, forename, surname):
+            self.upn, self.forename, self.surname = upn, forename, surname
+
+    red = pop_data._Redactor([P("A1", "Leo", "Brown"), P("C3", "Jonathan", "Smith")])
+    assert red("Works well with Leo Brown", "A1") == "Works well with Leo Brown"
+    assert red("Works well with Leo Brown", "C3") == "Works well with another pupil"
+    assert red("Good progress", "A1") == "Good progress" and "Good progress" in red.clean
+    assert "Works well with Leo Brown" not in red.clean
+    assert red("see A1 notes", "C3") == "see A1 notes"             # not a UPN-shaped word
+
+
 HOSTILE = ["=SUM(1,2)", "+44 7700 900123", "-3 points", "@home", "=HYPERLINK(\"x\")"]
 
 

@@ -78,6 +78,12 @@ def test_history_orders_years_and_each_is_the_single_year_rollup(school, hist):
     assert len(list(hist.pupil_years(ty.JONATHAN))) == 2
 
 
+@pytest.mark.parametrize("order", [(0, 1), (1, 0)])
+def test_order_given_does_not_matter(school, order):
+    h = history([school[i] for i in order])
+    assert [y.path for y in h.years] == list(school)
+
+
 def test_same_year_twice_is_refused(school, tmp_path):
     again = shutil.copy(school[1], tmp_path / "copy.xlsx")
     with pytest.raises(HistoryRefused, match="both for 2025-26; give one workbook per"):
@@ -135,7 +141,8 @@ def test_evidence_pack_figures_by_hand(packs):
     assert ["2024-25", "Year 5", "5O", "SEN support (K)",
             "Specific learning difficulty (SPLD)", "Cognition and learning", 1] in s
     text = all_text(path)
-    assert "1 of this pupil's provision row in the provision maps have errors" in text
+    assert ("1 of this pupil's provision rows has an error in the provision maps and is left "
+            "out of these costs") in text
     # Cycles: four term blocks, three of them cycles
     heads = [r[0] for r in rows(path, "Cycles") if r and "·" in str(r[0])]
     assert heads == ["Autumn 2024-25  ·  Year 5, class 5O  ·  cycle 1",
@@ -302,6 +309,8 @@ def test_transition_leavers_and_content(hist, tmp_path):
     assert ["2024-25", "Autumn", "Lego therapy", "Group",
             "1 × 45 min a week for 10 weeks, with Mrs Patel, in a group of 3",
             "Partly achieved"] in provision
+    assert ["1 of these rows has an error in the 2024-25 provision map, so it is left out of "
+            "the school's numbers."] in provision
     assert ["Autumn", "93%", "Expected", "Working towards", "Expected"] in rows(j, "Attendance")
     assert sum(1 for r in rows(j, "Professionals") if r and r[0] == "Dr A Green") == 1
     for p in paths:

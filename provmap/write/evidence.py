@@ -169,8 +169,9 @@ def _summary(wb, f, d: PupilYears) -> None:
     doc.row += 1
     left = sum(y.rows_left_out for y in d.years)
     if left:
-        doc.para(f"{left} of this pupil's provision row{'s' if left != 1 else ''} in the "
-                 "provision maps have errors and are left out of these costs (see the Cycles "
+        errors = "has an error" if left == 1 else "have errors"
+        doc.para(f"{left} of this pupil's provision rows {errors} in the provision maps and "
+                 f"{'is' if left == 1 else 'are'} left out of these costs (see the Cycles "
                  "sheet; run `provmap check` on the workbook).", "intro")
 
     doc.section("Outside professionals")

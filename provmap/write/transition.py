@@ -168,6 +168,12 @@ def _provision(wb, f, d: PupilYears, costs: bool) -> None:
         if costs:
             doc.para(f"Cost of provision in {y.academic_year}: {money(y.year_cost)} "
                      f"(notional SEN threshold {money(y.threshold)}).")
+        if y.rows_left_out:
+            n = y.rows_left_out
+            doc.para(f"{n} of these rows {'have' if n != 1 else 'has'} an error in the "
+                     f"{y.academic_year} provision map, so {'they are' if n != 1 else 'it is'}"
+                     " left out of the school's numbers" + (" and costs" if costs else "")
+                     + ".", "intro")
     doc.finish()
 
 
