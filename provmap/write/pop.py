@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import xlsxwriter
 
@@ -487,16 +487,17 @@ def write_pop(rollup: Any, upn: str, out_dir: Path | str, *, costs: bool = True)
 
 def write_pops(rollup: Any, out_dir: Path | str, upns: Iterable[str] | None = None,
                class_name: str | None = None, costs: bool = True, pdf: bool = False,
-               progress: bool = True) -> list[Path]:
+               progress: bool | Callable[[int, int], None] = True) -> list[Path]:
     """Write a POP for each chosen pupil (default: every K and E pupil); with `pdf`, a PDF
-    of each beside it.  Returns the workbooks written, then the PDFs."""
+    of each beside it.  Returns the workbooks written, then the PDFs.  ``progress`` is a
+    bar on stderr (True), nothing (False), or a callback ``(done, total)`` per POP."""
     out = Path(out_dir)
     index = _Index(rollup)
     chosen = _select(rollup.map, upns, class_name)
     items = [(index.pop_data(u), costs) for u in chosen]
     paths = write_many(items, _render_item, out, label="Writing POPs", progress=progress)
     if pdf and paths:
-        paths += convert_to_pdf(paths, progress=progress)
+        paths += convert_to_pdf(paths, progress=progress is True)
     return paths
 
 
