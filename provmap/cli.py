@@ -106,6 +106,26 @@ def _parser() -> argparse.ArgumentParser:
                    help="'Old class','New class' rows, where a class is not simply a year up")
     y.set_defaults(run=cmd_new_year)
 
+    ev = sub.add_parser("evidence", help="an SEN support evidence pack per pupil, from several "
+                        "years' workbooks")
+    ev.add_argument("maps", nargs="+", type=Path, metavar="MAP",
+                    help="one workbook per academic year of the school, in any order")
+    who = ev.add_mutually_exclusive_group(required=True)
+    who.add_argument("--pupil", nargs="+", action="extend", metavar="UPN", default=None)
+    who.add_argument("--all", action="store_true", help="every K and E pupil of the latest year")
+    ev.add_argument("--out", type=Path, default=Path("Evidence"))
+    ev.add_argument("--pdf", action="store_true", help="also make a PDF of each pack")
+    ev.set_defaults(run=cmd_evidence)
+
+    tr = sub.add_parser("transition", help="a transition pack per leaver for their next school")
+    tr.add_argument("maps", nargs="+", type=Path, metavar="MAP",
+                    help="one workbook per academic year of the school, in any order")
+    tr.add_argument("--out", type=Path, default=Path("."),
+                    help="the packs go in OUT/Transition <year>/ (default: here)")
+    tr.add_argument("--pdf", action="store_true", help="also make a PDF of each pack")
+    tr.add_argument("--costs", action="store_true", help="include what provision cost")
+    tr.set_defaults(run=cmd_transition)
+
     sv = sub.add_parser("serve", help="the SENCo's page: check the workbook and download "
                         "everything in a web browser, on this computer only")
     sv.add_argument("--port", type=int,
@@ -289,6 +309,65 @@ def cmd_new_year(args) -> int:
               "carried incompletely.", file=sys.stderr)
     print(result.summary())
     return EXIT_OK
+
+def _history(maps: list[Path]):
+    """Every year's workbook rolled up as alone; skipped workbooks and rows left out are
+    said, one line each."""
+    from .history import HistoryRefused, history
+
+    try:
+        hist = history(maps)
+    except HistoryRefused as exc:
+        raise _Refused(str(exc)) from None
+    for line in hist.skipped:
+        print(f"provmap: skipped {line}", file=sys.stderr)
+    for y in hist.years:
+        n = y.rows_excluded
+        print(f"{y.academic_year} ({y.path.name}): "
+              + (f"{n} provision row{'s' if n != 1 else ''} with errors left out of the "
+                 "numbers (run `provmap check` on it)" if n else "no rows left out"))
+    return hist
+
+
+def _packs(args, write) -> int:
+    """Run a pack writer; exit 1 when anything asked for was skipped, else 0."""
+    from .write.pdf import PdfUnavailable
+
+    hist = _history(args.maps)
+    said: list[str] = []
+
+    def say(line: str) -> None:
+        said.append(line)
+        print(f"provmap: {line}", file=sys.stderr)
+    try:
+        paths = write(hist, say)
+    except (PdfUnavailable, RuntimeError) as exc:      # no LibreOffice, or it failed
+        raise _Refused(str(exc)) from None
+    books = [p for p in paths if p.suffix == ".xlsx"]
+    where = books[0].parent if books else args.out
+    if not books:
+        print("No packs were written" + (": the latest year has no K or E pupils."
+                                         if getattr(args, "all", False) and not said else "."))
+        return EXIT_ERRORS if hist.skipped or said else EXIT_OK
+    print(f"Wrote {len(books)} pack{'s' if len(books) != 1 else ''}"
+          + (f" and {len(paths) - len(books)} PDF{'s' if len(paths) - len(books) != 1 else ''}"
+             if len(paths) > len(books) else "")
+          + f" to {where}")
+    return EXIT_ERRORS if hist.skipped or (said and args.command == "evidence") else EXIT_OK
+
+
+def cmd_evidence(args) -> int:
+    from .write.evidence import write_evidence
+
+    return _packs(args, lambda hist, say: write_evidence(
+        hist, args.out, None if args.all else args.pupil, pdf=args.pdf, say=say))
+
+
+def cmd_transition(args) -> int:
+    from .write.transition import write_transitions
+
+    return _packs(args, lambda hist, say: write_transitions(
+        hist, args.out, costs=args.costs, pdf=args.pdf, say=say))
 
 
 def cmd_serve(args) -> int:

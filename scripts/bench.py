@@ -13,6 +13,8 @@ file, with its peak memory (the child's max RSS from wait4):
 - `pop --pdf`: against one batch `soffice --convert-to pdf` of the same files;
 - `new-year` (with `--new-year`): `provmap new-year` on the school (LAST), with and without
   next year's roster, against `provmap new` on that roster plus `provmap.load(LAST)`;
+- `evidence`: `provmap evidence --all` over two years of the 2,000-pupil school against
+  `provmap pop` of the latest year for the same pupils (aim: at most 2x, under 300 MB);
 - `serve` (with --serve): `provmap serve`'s page, from the upload to the downloads being
   ready (check, SENCo rollup, governors' report, POPs, zips), against the termly script
   writing the same outputs from the command line.
@@ -21,6 +23,7 @@ file, with its peak memory (the child's max RSS from wait4):
     python scripts/bench.py --sizes 200 2000 20000 --pop
     python scripts/bench.py --sizes 2000 20000 --new-year
     python scripts/bench.py --sizes 200 --serve
+    python scripts/bench.py --sizes 2000 --evidence
 """
 
 from __future__ import annotations
@@ -193,6 +196,8 @@ def main() -> None:
     ap.add_argument("--pdf", action="store_true", help="also time POPs with --pdf")
     ap.add_argument("--new-year", action="store_true",
                     help="also time new-year against new + reading LAST")
+    ap.add_argument("--evidence", action="store_true",
+                    help="also time evidence packs over two years (2,000-pupil school)")
     ap.add_argument("--serve", action="store_true",
                     help="also time the page of provmap serve against the termly script")
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "provmap-bench")
@@ -255,6 +260,38 @@ def main() -> None:
                 print(f"{n:>7} {'pop --pdf':<10} {t_pdf:>8.2f}        batch soffice floor "
                       f"{t_lo:.2f} s (+ pop {t_pop:.2f} s): x{t_pdf / (t_lo + t_pop):.2f} of "
                       f"both, x{(t_pdf - t_pop) / t_lo:.2f} of the conversion alone")
+        if args.evidence and n == 2000:
+            bench_evidence(n, args.cache, repeat)
+
+
+def two_years(pupils: int, folder: Path) -> tuple[Path, Path]:
+    """The example school's last two years (`make_example.py --years 2`), generated once."""
+    where = folder / f"history-{pupils}"
+    files = sorted(where.glob("Provision map *.xlsx"))
+    if len(files) < 2:
+        start = time.perf_counter()
+        subprocess.run([PY, str(ROOT / "scripts" / "make_example.py"), "--pupils", str(pupils),
+                        "--years", "2", "--out", str(where)], check=True, cwd=ROOT,
+                       stdout=subprocess.DEVNULL)
+        files = sorted(where.glob("Provision map *.xlsx"))
+        print(f"  generated two years of {pupils} pupils in {time.perf_counter() - start:.1f} s")
+    return files[-2], files[-1]
+
+
+def bench_evidence(pupils: int, cache: Path, repeat: int) -> None:
+    """`evidence --all` over two years against `pop` of the latest year (same pupils)."""
+    previous, latest = two_years(pupils, cache)
+    out = Path(tempfile.mkdtemp(prefix="bench-evidence-"))
+    t_pop, mb_pop = best([PY, "-m", "provmap", "pop", str(latest), "--out", str(out / "pop")],
+                         repeat)
+    t_ev, mb_ev = best([PY, "-m", "provmap", "evidence", str(previous), str(latest), "--all",
+                        "--out", str(out / "evidence")], repeat)
+    packs = len(list((out / "evidence").glob("*.xlsx")))
+    pops = len(list((out / "pop").rglob("*.xlsx")))
+    print(f"{pupils:>7} {'pop':<10} {t_pop:>8.2f} {mb_pop:>6.0f}   {pops} POPs, one year")
+    print(f"{pupils:>7} {'evidence':<10} {t_ev:>8.2f} {mb_ev:>6.0f}   {packs} packs over two "
+          f"years: x{t_ev / t_pop:.2f} of pop (aim: at most 2x, under 300 MB)")
+    shutil.rmtree(out, ignore_errors=True)
 
 
 if __name__ == "__main__":

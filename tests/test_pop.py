@@ -13,7 +13,7 @@ import builders as b
 import provmap
 import provmap.progress
 from provmap.upn import with_check_letter
-from provmap.write import pop
+from provmap.write import batch, pop
 from provmap.write import pop_data as pop_data_module
 from provmap.write.pop import estimate_lines, pop_data, write_pop, write_pops
 
@@ -268,13 +268,13 @@ def test_many_pupils_use_two_processes(tmp_path, monkeypatch):
                             sheets={"3O Autumn": {"provision": rows}})
     r = provmap.rollup(provmap.load(path))
     used = []
-    real = pop.ProcessPoolExecutor
+    real = batch.ProcessPoolExecutor
 
     def spy(*a, **k):
         used.append(k.get("max_workers"))
         return real(*a, **k)
 
-    monkeypatch.setattr(pop, "ProcessPoolExecutor", spy)
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", spy)
     paths = write_pops(r, tmp_path / "out", progress=False)
     assert used == [2]
     assert [p.name for p in paths] == [f"{p['Surname']} {p['Forename']} {p['UPN']}.xlsx"

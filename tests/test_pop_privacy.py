@@ -16,6 +16,10 @@ from provmap.write import pdf as pdf_module
 from provmap.write import pop, pop_data
 from provmap.write.pop import PdfUnavailable, convert_to_pdf, render_pop, write_pops
 from test_pop import JONATHAN, build_school, pop_data_stub
+import two_years
+from provmap.history import history
+from provmap.write.evidence import write_evidence
+from provmap.write.transition import write_transitions
 
 
 def file_text(path: Path) -> str:
@@ -27,18 +31,21 @@ def file_text(path: Path) -> str:
 
 
 def assert_names_no_one_else(paths: list[Path], register: dict) -> None:
+    """`register`: UPN -> pupil record, or -> a list of records (one per year)."""
     checked = 0
     for path in paths:
-        upn = path.stem.rsplit(" ", 1)[1]
-        me = register[upn]
+        upn = re.search(r"\b[A-Z]\d{11}[0-9A-Z]\b", path.stem).group(0)
+        mine = register[upn]
+        me = mine[-1] if isinstance(mine, list) else mine
         text = re.sub(r"\s+", " ", file_text(path))
-        for other, p in register.items():
-            if other == upn or (p.forename, p.surname) == (me.forename, me.surname):
-                continue
-            for name in (f"{p.forename} {p.surname}", f"{p.surname}, {p.forename}",
-                         f"{p.surname} {p.forename}"):
-                assert name.casefold() not in text, f"{path.name} names {name}"
-            assert other.casefold() not in text, f"{path.name} holds {other}'s UPN"
+        for other, records in register.items():
+            for p in records if isinstance(records, list) else [records]:
+                if other == upn or (p.forename, p.surname) == (me.forename, me.surname):
+                    continue
+                for name in (f"{p.forename} {p.surname}", f"{p.surname}, {p.forename}",
+                             f"{p.surname} {p.forename}"):
+                    assert name.casefold() not in text, f"{path.name} names {name}"
+                assert other.casefold() not in text, f"{path.name} holds {other}'s UPN"
         assert me.forename.casefold() in text           # the scan really reads the file
         checked += 1
     assert checked == len(paths) > 0
@@ -64,6 +71,44 @@ def test_example_school_pops_name_no_other_pupil(tmp_path):
     assert_names_no_one_else(paths, r.map.pupils)
 
 
+def test_two_year_evidence_and_transition_packs_name_no_other_pupil(tmp_path):
+    """Every evidence pack (every pupil of either year with provision) and every transition
+    pack (with costs) of the two-year school, against both years' registers: a pupil who
+    left in 2024-25 and is named in 2025-26's staff text is hidden too."""
+    hist = history(two_years.build_two_years(tmp_path / "maps"))
+    register: dict[str, list] = {}
+    for p in hist.register():
+        register.setdefault(p.upn, []).append(p)
+    everyone = sorted(register)
+    paths = write_evidence(hist, tmp_path / "evidence", everyone, progress=False,
+                           say=lambda _: None)
+    paths += write_transitions(hist, tmp_path / "transition", costs=True, progress=False,
+                               say=lambda _: None)
+    assert len(paths) == 6 + 4       # Zara has no provision: no evidence pack
+    assert_names_no_one_else(paths, register)
+    jonathan = file_text(next(p for p in paths if "evidence" in p.name and JONATHAN in p.name))
+    assert "priya" not in jonathan and "leo brown" not in jonathan
+    assert "misses another pupil since she left." in jonathan
+    for path in paths:
+        with zipfile.ZipFile(path) as z:
+            props = (z.read("docProps/core.xml") + z.read("docProps/app.xml")).decode()
+        for p in hist.register():
+            assert p.surname not in props and p.upn not in props
+
+
+def test_two_year_example_school_packs_name_no_other_pupil(tmp_path):
+    """Every evidence and transition pack of the shipped two-year example school."""
+    root = Path(__file__).parent.parent / "workbooks"
+    hist = history([root / "Provision map 2024-25.xlsx", root / "Provision map 2025-26.xlsx"])
+    register: dict[str, list] = {}
+    for p in hist.register():
+        register.setdefault(p.upn, []).append(p)
+    paths = write_evidence(hist, tmp_path / "evidence", progress=False, say=lambda _: None)
+    paths += write_transitions(hist, tmp_path, costs=True, progress=False, say=lambda _: None)
+    assert len(paths) >= 40
+    assert_names_no_one_else(paths, register)
+
+
 def test_document_properties_name_nobody(tmp_path):
     r = provmap.rollup(provmap.load(build_school(tmp_path / "map.xlsx")))
     path = pop.write_pop(r, JONATHAN, tmp_path)
@@ -85,6 +130,21 @@ def test_redactor_hides_other_pupils_but_not_me():
     assert red("Sits by Mary Ann O'Neill; Leo is kind", "C3") == \
         "Sits by another pupil; Leo is kind"
     assert red("Jonathan Smith read well", "C3") == "Jonathan Smith read well"
+
+
+def test_redactor_cache_never_skips_a_text_that_names_someone():
+    """Texts naming no one are remembered as clean; a text naming the pupil themself is not,
+    so the same text in another pupil's pack is still redacted."""
+    class P:
+        def __init__(self, upn, forename, surname):
+            self.upn, self.forename, self.surname = upn, forename, surname
+
+    red = pop_data._Redactor([P("A1", "Leo", "Brown"), P("C3", "Jonathan", "Smith")])
+    assert red("Works well with Leo Brown", "A1") == "Works well with Leo Brown"
+    assert red("Works well with Leo Brown", "C3") == "Works well with another pupil"
+    assert red("Good progress", "A1") == "Good progress" and "Good progress" in red.clean
+    assert "Works well with Leo Brown" not in red.clean
+    assert red("see A1 notes", "C3") == "see A1 notes"             # not a UPN-shaped word
 
 
 HOSTILE = ["=SUM(1,2)", "+44 7700 900123", "-3 points", "@home", "=HYPERLINK(\"x\")"]

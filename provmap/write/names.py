@@ -19,3 +19,8 @@ def safe_part(text: str | None, fallback: str = "") -> str:
 def report_filename(school: str, year: str, term: str, what: str) -> str:
     """`<school> <year> <term> - <what>.xlsx`, the name of every school-level report."""
     return f"{safe_part(school, 'School')} {safe_part(year)} {safe_part(term)} - {what}.xlsx"
+
+
+def pupil_stem(surname: str | None, forename: str | None, upn: str) -> str:
+    """`<surname> <forename> <UPN>`: the start of every file about one pupil."""
+    return " ".join(filter(None, (safe_part(surname, "Pupil"), safe_part(forename), upn)))

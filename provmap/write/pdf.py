@@ -36,7 +36,7 @@ def convert_to_pdf(xlsx_paths: Sequence[Path], *, progress: bool = True,
             "Making PDFs needs LibreOffice, which is not installed on this computer. "
             "Install it with `sudo apt-get install libreoffice-calc` (Debian/Ubuntu) or "
             "download it from https://www.libreoffice.org/download/ and run the command "
-            "again. The POP workbooks were written; only the PDFs are missing.")
+            "again. The workbooks were written; only the PDFs are missing.")
     files = [Path(p).resolve() for p in xlsx_paths]
     if not files:
         return []
@@ -63,7 +63,7 @@ def convert_to_pdf(xlsx_paths: Sequence[Path], *, progress: bool = True,
                 for p, _, _ in procs:
                     p.kill()
                 raise RuntimeError("LibreOffice took too long to make the PDFs; try fewer "
-                                   "pupils at a time (--class or --pupil).")
+                                   "pupils at a time (--pupil; for POPs also --class).")
             for _, outdir, _ in procs:
                 for pdf in outdir.glob("*.pdf"):
                     if pdf not in seen:
@@ -88,6 +88,6 @@ def convert_to_pdf(xlsx_paths: Sequence[Path], *, progress: bool = True,
         bar.add(len(files) - bar.done)
         if missing:
             raise RuntimeError(
-                f"LibreOffice did not make a PDF of {len(missing)} POP(s), e.g. {missing[0]}"
+                f"LibreOffice did not make a PDF of {len(missing)} workbook(s), e.g. {missing[0]}"
                 + (f" ({notes[0]})" if notes else "") + ".")
     return [written[x] for x in files]

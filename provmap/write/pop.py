@@ -13,20 +13,17 @@ text is written as a string, never as a formula.
 
 from __future__ import annotations
 
-import os
-import signal
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 import xlsxwriter
 
-from ..progress import Progress
 from ..schema import NEED, QFT
 from . import page
-from .names import safe_part
+from .names import pupil_stem, safe_part
 from .atomic import atomic_write
+from .batch import write_many
 from .pdf import PdfUnavailable, convert_to_pdf
 from .pop_data import (
     PROFILE_AREAS,
@@ -40,9 +37,6 @@ from .pop_data import (
 
 __all__ = ["PdfUnavailable", "PopData", "convert_to_pdf", "pop_data", "render_pop",
            "write_pop", "write_pops", "estimate_lines", "pop_filename"]
-
-POOL_FROM = 40            # use two worker processes from this many pupils
-
 
 # --------------------------------------------------------------------------------------
 # Rendering: PopData -> workbook
@@ -64,9 +58,7 @@ LINE_PT = 13.0                                # height of one wrapped line at 11
 PAD_PT = 5.0
 CHAR_PX = 7.2     # Arial 11's average character (letters, digits, spaces) is ~0.49 em, about
                   # 7.2 px at 96 dpi; measured on LibreOffice renders with Liberation Sans
-DEFAULT_ROW_PT = 15.0
 MARGINS_IN = {"left": 0.4, "right": 0.4, "top": 0.7, "bottom": 0.6}
-A4_LANDSCAPE_PT = (297 / 25.4 * 72, 210 / 25.4 * 72)
 TITLE_ROWS = (0, 1)                           # repeated at the top of every printed page
 
 
@@ -83,8 +75,13 @@ def estimate_lines(text: str, c0: int, c1: int, *, bold: bool = False,
     greedy word wrap at a conservative average character width for Arial (wider when bold
     or larger), so text is never cut off; at worst a row has a little spare space.
     """
+    return lines_in(text, _span_px(c0, c1), bold=bold, size=size)
+
+
+def lines_in(text: str, width_px: float, *, bold: bool = False, size: float = SIZE) -> int:
+    """How many lines `text` wraps to in a cell `width_px` wide (see estimate_lines)."""
     char_px = CHAR_PX * (size / SIZE) * (1.08 if bold else 1.0)
-    per_line = max(1, int((_span_px(c0, c1) - 8) / char_px))
+    per_line = max(1, int((width_px - 8) / char_px))
     lines = 0
     for para in text.split("\n"):
         n, used = 1, 0
@@ -190,25 +187,9 @@ class _Sheet:
 
     def page_breaks(self) -> list[int]:
         """Rows to break before so no unit straddles two pages (at the fit-to-width scale)."""
-        sheet_pt = _span_px(0, LAST_COL) * 0.75
-        page_w = A4_LANDSCAPE_PT[0] - (MARGINS_IN["left"] + MARGINS_IN["right"]) * 72
-        page_h = A4_LANDSCAPE_PT[1] - (MARGINS_IN["top"] + MARGINS_IN["bottom"]) * 72
-        scale = min(1.0, page_w / sheet_pt)
-        height = lambda r: self.heights.get(r, DEFAULT_ROW_PT)  # noqa: E731
-        titles = sum(height(r) for r in TITLE_ROWS)
-        room = page_h / scale - titles - 6      # a little slack for rounding
-        bounds = sorted(set(u for u in self.units if u > TITLE_ROWS[-1])) + [self.row]
-        breaks: list[int] = []
-        used = sum(height(r) for r in range(TITLE_ROWS[-1] + 1, bounds[0]))
-        for start, end in zip(bounds, bounds[1:]):
-            h = sum(height(r) for r in range(start, end))
-            if used + h > room and used > 0:
-                breaks.append(start)
-                used = 0
-            used += h
-            while used > room:                  # a unit taller than a page splits anyway
-                used -= room
-        return breaks
+        return page.keep_together(self.heights, self.units, self.row,
+                                  width_pt=_span_px(0, LAST_COL) * 0.75, title_rows=TITLE_ROWS,
+                                  margins=MARGINS_IN, landscape=True)
 
 
 def _formats(wb: xlsxwriter.Workbook) -> dict:
@@ -271,8 +252,8 @@ def _money(v: float) -> str:
 
 def pop_filename(data: PopData) -> Path:
     """`<class>/<surname> <forename> <UPN>.xlsx`, made safe for any file system."""
-    return Path(safe_part(data.class_name, "No class")) / " ".join(filter(None, (
-        safe_part(data.surname, "Pupil"), safe_part(data.forename), f"{data.upn}.xlsx")))
+    return Path(safe_part(data.class_name, "No class")) / \
+        f"{pupil_stem(data.surname, data.forename, data.upn)}.xlsx"
 
 
 def render_pop(data: PopData, path: Path, *, costs: bool = True) -> Path:
@@ -492,16 +473,10 @@ def _select(m: Any, upns: Iterable[str] | None, class_name: str | None) -> list[
     return list(dict.fromkeys(chosen))
 
 
-def _ignore_ctrl_c() -> None:
-    """Workers leave Ctrl+C to the parent, which cancels the chunks not started (no
-    traceback from each worker)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _write_chunk(items: list[PopData], out_dir: str, costs: bool) -> list[str]:
-    """Worker: write the POPs of one chunk (runs in a child process for big schools)."""
-    out = Path(out_dir)
-    return [str(render_pop(d, out / pop_filename(d), costs=costs)) for d in items]
+def _render_item(item: tuple[PopData, bool], out_dir: str) -> str:
+    """Worker: one POP (runs in a child process for big schools)."""
+    d, costs = item
+    return str(render_pop(d, Path(out_dir) / pop_filename(d), costs=costs))
 
 
 def write_pop(rollup: Any, upn: str, out_dir: Path | str, *, costs: bool = True) -> Path:
@@ -519,29 +494,8 @@ def write_pops(rollup: Any, out_dir: Path | str, upns: Iterable[str] | None = No
     out = Path(out_dir)
     index = _Index(rollup)
     chosen = _select(rollup.map, upns, class_name)
-    bar = Progress(len(chosen), "Writing POPs", progress)
-    paths: list[Path] = []
-    if len(chosen) >= POOL_FROM and (os.cpu_count() or 1) >= 2:
-        data = [index.pop_data(u) for u in chosen]
-        size = max(5, min(50, len(data) // 16))
-        chunks = [data[i:i + size] for i in range(0, len(data), size)]
-        results: dict[int, list[str]] = {}
-        with ProcessPoolExecutor(max_workers=2, initializer=_ignore_ctrl_c) as pool:
-            futures = {pool.submit(_write_chunk, c, str(out), costs): i
-                       for i, c in enumerate(chunks)}
-            try:
-                for fut in as_completed(futures):
-                    results[futures[fut]] = fut.result()
-                    bar.add(len(results[futures[fut]]))
-            except BaseException:               # Ctrl+C, or the page's server stopping:
-                pool.shutdown(cancel_futures=True)  # drop the chunks not yet started
-                raise
-        paths = [Path(p) for i in range(len(chunks)) for p in results[i]]
-    else:
-        for u in chosen:
-            d = index.pop_data(u)
-            paths.append(render_pop(d, out / pop_filename(d), costs=costs))
-            bar.add()
+    items = [(index.pop_data(u), costs) for u in chosen]
+    paths = write_many(items, _render_item, out, label="Writing POPs", progress=progress)
     if pdf and paths:
         paths += convert_to_pdf(paths, progress=progress is True)
     return paths

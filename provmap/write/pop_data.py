@@ -53,6 +53,27 @@ class SupportEntry:
     how: str                        # "3 × 10 min a week for 12 weeks, with TA"
     details: tuple[str, ...]        # aim, progress, outcome, notes
     cost: float | None              # the pupil's share; None when it could not be costed
+    # The same row in columns, for the evidence and transition packs (the POP uses the
+    # sentences above).  Numbers are the rollup's; None where not given or not defined.
+    delivered_by: str | None = None
+    sessions_per_week: float | None = None
+    minutes_per_session: float | None = None
+    weeks: float | None = None
+    group_size: float | None = None
+    target: str | None = None
+    measure: str | None = None
+    measure_kind: str | None = None          # "months", "standardised", "score"
+    higher_is_better: bool = True
+    pre: float | None = None
+    post: float | None = None
+    gain: float | None = None
+    ratio_gain: float | None = None          # months measures
+    impact: str | None = None                # the impact band of the ratio gain
+    progress: str | None = None              # "Reading age: 7y 2m → 7y 8m (6 months' progress)"
+    outcome: str | None = None
+    next_step: str | None = None
+    comments: str | None = None
+    left_out: str | None = None              # "3O Autumn row 7" when the row has an error
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,29 +148,46 @@ class _Redactor:
                 self.by_key[fore + sur].add(p.upn)
                 self.by_key[sur + fore].add(p.upn)
         self.longest = max((len(k) for k in self.by_key), default=0)
+        self.first_words = {k[0] for k in self.by_key}
+        self.clean: set[str] = set()        # texts that hold no register name or UPN at all
 
     def __call__(self, text: str | None, own_upn: str) -> str | None:
-        if not text:
+        if not text or text in self.clean:
             return text
         own = own_upn.upper()
-        text = _UPN_LIKE.sub(
-            lambda m: ANOTHER_PUPIL if m.group(0).upper() in self.upns
-            and m.group(0).upper() != own else m.group(0), text)
+        original = text
+        upn_hit = False
+
+        def upn(m: re.Match) -> str:
+            nonlocal upn_hit
+            if m.group(0).upper() in self.upns:
+                upn_hit = True
+                if m.group(0).upper() != own:
+                    return ANOTHER_PUPIL
+            return m.group(0)
+        text = _UPN_LIKE.sub(upn, text)
         words = list(_WORD.finditer(text))
+        folded = [w.group(0).casefold() for w in words]
         spans: list[tuple[int, int]] = []
+        name_hit = False
         i = 0
         while i < len(words):
             hit = 0
-            for n in range(min(self.longest, len(words) - i), 1, -1):
-                upns = self.by_key.get(tuple(w.group(0).casefold() for w in words[i:i + n]))
-                if upns and own_upn not in upns:      # the pupil's own name is never hidden
-                    hit = n
-                    break
+            if folded[i] in self.first_words:        # a name can start here
+                for n in range(min(self.longest, len(words) - i), 1, -1):
+                    upns = self.by_key.get(tuple(folded[i:i + n]))
+                    if upns:
+                        name_hit = True
+                        if own_upn not in upns:      # the pupil's own name is never hidden
+                            hit = n
+                            break
             if hit:
                 spans.append((words[i].start(), words[i + hit - 1].end()))
                 i += hit
             else:
                 i += 1
+        if not (upn_hit or name_hit) and len(self.clean) < 200_000:
+            self.clean.add(original)
         for start, end in reversed(spans):
             text = text[:start] + ANOTHER_PUPIL + text[end:]
         return text
@@ -234,7 +272,9 @@ def _progress(measure: str | None, kind: str | None, higher_is_better: bool,
 class _Index:
     """The rollup's records grouped by pupil once, so each POP is a dictionary look-up."""
 
-    def __init__(self, rollup: Any):
+    def __init__(self, rollup: Any, register: Iterable[Any] | None = None):
+        """`register`: the pupils whose names staff text may not show (default this year's
+        register; the packs across years pass every year's)."""
         m = rollup.map
         self.rollup = rollup
         self.map = m
@@ -267,7 +307,7 @@ class _Index:
         if rows is not None and len(rows):
             for rec in rows.to_dict("records"):
                 self.costed[(str(rec.get("sheet")), int(rec.get("row")))] = rec
-        self.redact = _Redactor(m.pupils.values())
+        self.redact = _Redactor(m.pupils.values() if register is None else register)
 
     def pop_data(self, upn: str) -> PopData:
         m = self.map
@@ -356,8 +396,9 @@ class _Index:
         hib = pick("higher_is_better")
         hib = True if hib is None else bool(hib)
         details = []
-        if r.target:
-            details.append(f"Aim: {red(r.target)}")
+        target, comments = red(r.target), red(r.comments)
+        if target:
+            details.append(f"Aim: {target}")
         progress = _progress(_text(pick("measure")), _text(pick("measure_kind")), hib,
                              _num(pick("pre")), _num(pick("post")))
         if progress:
@@ -366,12 +407,24 @@ class _Index:
             bits = [f"Outcome: {r.outcome}" if r.outcome else None,
                     f"Next step: {r.next_step}" if r.next_step else None]
             details.append(". ".join(b for b in bits if b))
-        if r.comments:
-            details.append(f"Notes: {red(r.comments)}")
+        if comments:
+            details.append(f"Notes: {comments}")
         cost = _num(rec.get("share")) if rec is not None else None
         name = red(r.provision or (prov.name if prov else None)) or "Support"
-        return SupportEntry(provision=name, kind=kind, how=red(how) or "", details=tuple(details),
-                            cost=cost)
+        got = (lambda key: _num(rec.get(key))) if rec is not None else (lambda key: None)
+        return SupportEntry(
+            provision=name, kind=kind, how=red(how) or "", details=tuple(details), cost=cost,
+            delivered_by=red(_text(pick("delivered_by"))),
+            sessions_per_week=_num(pick("sessions_per_week")),
+            minutes_per_session=_num(pick("minutes_per_session")), weeks=_num(pick("weeks")),
+            group_size=1.0 if kind == ONE_TO_ONE else group_size, target=target,
+            measure=_text(pick("measure")), measure_kind=_text(pick("measure_kind")),
+            higher_is_better=hib, pre=_num(pick("pre")), post=_num(pick("post")),
+            gain=got("gain"), ratio_gain=got("ratio_gain"),
+            impact=_text(rec.get("impact")) if rec is not None else None,
+            progress=progress, outcome=r.outcome, next_step=r.next_step,
+            comments=comments,
+            left_out=None if rec is not None else f"{r.sheet} row {r.row}")
 
 
 def pop_data(rollup: Any, upn: str) -> PopData:

@@ -1,0 +1,225 @@
+"""The transition pack: what the secondary school's SENCo needs about one leaver.
+
+One workbook per pupil in the latest workbook's leaving year group (setting `Leaving year
+group`) who is K or E, or had any provision in the latest year: the pupil and their needs;
+under one-page-profile headings, what works for me, what I find hard and my current
+targets; provision by year and term; outside professionals; attendance and attainment of
+the latest year.  No money unless ``costs=True``.  Content is copied from each year's
+rollup through :mod:`provmap.write.pupil_years`, so no other pupil is named.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from ..history import History
+from ..schema import QFT
+from .batch import write_many
+from .evidence import professionals_sheet
+from .pdf import convert_to_pdf
+from .names import pupil_stem
+from .pop import _date, _need, _year_group
+from .pop_data import PROFILE_AREAS, SEN_WORDS
+from .pupil_years import (TYPE_WORDS, PupilYears, chosen, money, need_and_area,
+                          useful_or_better)
+from .sheetdoc import Doc, outcome_fmt, write_pack
+
+TITLE = "Transition"
+
+
+def transition_folder(hist: History) -> str:
+    return f"Transition {hist.latest.academic_year}"
+
+
+def transition_filename(d: PupilYears) -> str:
+    p = d.latest.pop
+    return f"{pupil_stem(p.surname, p.forename, d.upn)}.xlsx"
+
+
+def leavers(hist: History) -> list[str]:
+    """UPNs of the latest year's leaving year group who are K or E or had any provision row
+    in the latest year (a row with an error still counts: the pupil had the provision)."""
+    m = hist.latest.map
+    leaving = m.settings.leaving_year_group
+    with_rows = {r.upn for r in m.provision_rows() if r.upn}
+    return [u for u, p in m.pupils.items() if p.year_group == leaving
+            and (p.sen_status in ("K", "E") or u in with_rows)]
+
+
+def what_works(d: PupilYears) -> list[list]:
+    """Provision whose outcome was Achieved or whose impact was useful or better."""
+    rows = []
+    for y, t, e in d.entries():
+        why = []
+        if e.outcome == "Achieved":
+            why.append("Outcome: Achieved")
+        if useful_or_better(e, y.impact_bands):
+            why.append(f"Ratio gain {e.ratio_gain:.2f} ({e.impact})")
+        if why:
+            rows.append([e.provision, f"{t.term} {y.academic_year}", "; ".join(why),
+                         e.progress, e.comments])
+    return rows
+
+
+def strategies(d: PupilYears) -> list[list]:
+    """What staff describe doing in class (quality first teaching) in the latest year, and
+    their notes on it; each strategy once."""
+    seen: dict[str, list] = {}
+    for t in d.latest.term_data:
+        for e in t.support:
+            if e.kind == QFT:
+                row = seen.setdefault(e.provision.casefold(), [e.provision, None])
+                row[1] = e.comments or row[1]
+    return list(seen.values())
+
+
+def _profile(wb, f, d: PupilYears) -> None:
+    p = d.latest.pop
+    doc = Doc(wb, f, "Profile", [24, 22, 22, 22, 22, 24], school=d.school,
+              title=f"Transition: {p.name}", footer=f"{p.name}: transition")
+    doc.para(f"For the SENCo of {p.name}'s next school, from {d.school}'s provision maps "
+             f"({', '.join(y.academic_year for y in d.years)}).", "intro")
+    doc.section("About me")
+    doc.pairs([("Name", p.name), ("UPN", p.upn),
+               ("Date of birth", _date(p.date_of_birth) if p.date_of_birth else None),
+               ("Year group and class", f"{_year_group(p.year_group)}, class "
+                f"{p.class_name or 'not recorded'} ({p.academic_year})"),
+               ("SEN status", SEN_WORDS.get(p.sen_status or "", p.sen_status)),
+               ("Primary need", need_and_area(p.primary_need)),
+               ("Secondary need", _need(p.secondary_need)),
+               ("Parent/carer", p.parent_carer), ("Language at home", p.language_at_home)])
+
+    doc.section("What works for me")
+    works = what_works(d)
+    if works:
+        doc.table(["Provision", "When", "Why we say it works", "Progress", "What staff noted"],
+                  works, spans=[(0, 0), (1, 1), (2, 2), (3, 4), (5, 5)])
+    else:
+        doc.para("No provision is recorded with the outcome Achieved or an impact of useful "
+                 "or better.", "intro")
+    ways = strategies(d)
+    if ways:
+        doc.sub(f"How staff support me in class ({d.latest.academic_year})")
+        doc.table(["Strategy", "What staff noted"], ways, spans=[(0, 1), (2, 5)])
+
+    doc.section("What I find hard")
+    profiles = _latest_profiles(d)
+    if profiles:
+        have = {a: (s, c) for a, s, c in profiles}
+        order = [a for a in PROFILE_AREAS if a in have] + [a for a in have
+                                                           if a not in PROFILE_AREAS]
+        doc.table(["Area", "What I find hard", "What I am good at"],
+                  [[a, have[a][1] or "Not recorded", have[a][0] or "Not recorded"]
+                   for a in order], spans=[(0, 0), (1, 3), (4, 5)])
+    else:
+        doc.para("No challenges or strengths are recorded on the Profiles sheet.", "intro")
+
+    doc.section("My current targets")
+    current = _current_targets(d)
+    if current:
+        (y, term), targets = current
+        doc.sub(f"{term} {y}")
+        doc.table(["Target", "How far it was met"],
+                  [[tg, (o or "Not reviewed yet", outcome_fmt(o))] for tg, o in targets],
+                  spans=[(0, 3), (4, 5)])
+    else:
+        doc.para(f"No targets are recorded in {d.latest.academic_year}.", "intro")
+    doc.finish()
+
+
+def _latest_profiles(d: PupilYears):
+    for y in reversed(d.years):
+        if y.pop.profiles:
+            return y.pop.profiles
+    return ()
+
+
+def _current_targets(d: PupilYears):
+    for t in reversed(d.latest.term_data):
+        if t.targets:
+            return (d.latest.academic_year, t.term), t.targets
+    return None
+
+
+def _provision(wb, f, d: PupilYears, costs: bool) -> None:
+    p = d.latest.pop
+    widths = [15, 12, 26, 20, 40, 16] + ([14] if costs else [])
+    doc = Doc(wb, f, "Provision", widths, school=d.school,
+              title=f"Provision by year and term: {p.name}", footer=f"{p.name}: transition")
+    heads = ["Academic year", "Term", "Provision", "Type", "How often", "Outcome"]
+    if costs:
+        heads.append("Cost")
+    for y in d.years:
+        doc.section(f"{y.academic_year}: {_year_group(y.pop.year_group)}"
+                    + (f", class {y.pop.class_name}" if y.pop.class_name else ""))
+        rows = []
+        for t in y.term_data:
+            for e in t.support:
+                row = [y.academic_year, t.term, e.provision, TYPE_WORDS.get(e.kind, e.kind),
+                       e.how, (e.outcome, outcome_fmt(e.outcome)) if e.outcome else None]
+                if costs:
+                    row.append(e.cost)
+                rows.append(row)
+        if rows:
+            doc.table(heads, rows, fmts=[None] * 6 + (["money"] if costs else []))
+        else:
+            doc.para("No provision recorded.", "intro")
+        if costs:
+            doc.para(f"Cost of provision in {y.academic_year}: {money(y.year_cost)} "
+                     f"(notional SEN threshold {money(y.threshold)}).")
+        if y.rows_left_out:
+            n = y.rows_left_out
+            doc.para(f"{n} of these rows {'have' if n != 1 else 'has'} an error in the "
+                     f"{y.academic_year} provision map, so {'they are' if n != 1 else 'it is'}"
+                     " left out of the school's numbers" + (" and costs" if costs else "")
+                     + ".", "intro")
+    doc.finish()
+
+
+def _professionals(wb, f, d: PupilYears) -> None:
+    professionals_sheet(wb, f, d, "transition")
+
+
+def _attendance(wb, f, d: PupilYears) -> None:
+    p = d.latest.pop
+    y = d.latest
+    doc = Doc(wb, f, "Attendance", [18, 16, 30, 30, 30], school=d.school,
+              title=f"Attendance and attainment {y.academic_year}: {p.name}",
+              footer=f"{p.name}: transition")
+    rows = [[t.term, None if t.attendance is None else
+             f"{t.attendance * 100:.1f}%".replace(".0%", "%"), t.reading, t.writing, t.maths]
+            for t in y.term_data if t.reviewed]
+    if rows:
+        doc.table(["Term", "Attendance", "Reading", "Writing", "Maths"], rows)
+    else:
+        doc.para(f"No termly review is recorded in {y.academic_year}.", "intro")
+    doc.finish()
+
+
+def render_transition(d: PupilYears, path: Path | str, *, costs: bool = False) -> Path:
+    """Write one pupil's transition pack to `path`, whole or not at all."""
+    return write_pack(path, d.school, TITLE, (
+        _profile, lambda wb, f, d: _provision(wb, f, d, costs), _professionals, _attendance), d)
+
+
+def _render_item(item: tuple[PupilYears, bool], out_dir: str) -> str:
+    d, costs = item
+    return str(render_transition(d, Path(out_dir) / transition_filename(d), costs=costs))
+
+
+def write_transitions(hist: History, out_dir: Path | str, *, costs: bool = False,
+                      pdf: bool = False, progress: bool = True,
+                      say: Callable[[str], None] = print) -> list[Path]:
+    """A transition pack for each leaver (see :func:`leavers`) in
+    `<out_dir>/Transition <year>/`.  A leaver with no provision in any year still gets a
+    pack (their needs, profile and professionals), with one line through `say`."""
+    items = [(d, costs) for d in chosen(
+        hist, leavers(hist), say, keep_without_provision=True,
+        without_provision="their pack holds their details, needs and professionals only.")]
+    folder = Path(out_dir) / transition_folder(hist)
+    paths = write_many(items, _render_item, folder, label="Writing transition packs",
+                       progress=progress)
+    if pdf and paths:
+        paths += convert_to_pdf(paths, progress=progress)
+    return paths
