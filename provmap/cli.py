@@ -91,6 +91,14 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("workbook", type=Path)
     f.add_argument("--to", required=True, metavar="TERM", dest="to_term")
     f.set_defaults(run=cmd_roll_forward)
+
+    t = sub.add_parser("trust", help="write the trust report: several schools' maps together")
+    t.add_argument("maps", type=Path, nargs="+", metavar="MAP",
+                   help="the schools' workbooks, or a folder of them")
+    t.add_argument("--term", help="default: the latest term with provision in any school")
+    t.add_argument("--out", type=Path, default=Path("."), help="output folder (default: here)")
+    t.add_argument("--name", default="Trust", help="the trust's name on the report")
+    t.set_defaults(run=cmd_trust)
     return p
 
 
@@ -248,6 +256,28 @@ def cmd_roll_forward(args) -> int:
     except RollForwardRefused as exc:
         raise _Refused(str(exc)) from None
     print(result.summary())
+    return EXIT_OK
+
+
+def cmd_trust(args) -> int:
+    from .disclosure import DisclosureError
+    from .trust import TrustRefused, trust
+    from .write.trust import write_trust
+
+    try:
+        report = trust(args.maps, term=args.term, name=" ".join(args.name.split()) or "Trust")
+        path = write_trust(report, args.out)
+    except TrustRefused as exc:
+        raise _Refused(f"the trust report was not written: {exc}") from None
+    except DisclosureError as exc:
+        raise _Refused(str(exc)) from None
+    for _, line in report.not_included.iterrows():
+        print(f"Not included: {line['File']}: {line['Reason']}", file=sys.stderr)
+    for _, line in report.left_out.iterrows():
+        print(f"{line['School']}: {line['Rows left out this term']} rows of {report.term} "
+              f"left out because of errors (run `provmap check {line['File']}`)",
+              file=sys.stderr)
+    print(f"Wrote {path}")
     return EXIT_OK
 
 
