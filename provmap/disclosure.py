@@ -187,6 +187,14 @@ class Identifiers:
         self.words = {t for t in map(_tokens, texts) if t}
         self.lengths = sorted({len(t) for t in self.words})
 
+    @classmethod
+    def union(cls, parts: Iterable[Identifiers]) -> Identifiers:
+        """One set from several (the trust's schools, each worked out in its own worker)."""
+        out = cls(())
+        out.words = set().union(*(p.words for p in parts))
+        out.lengths = sorted({len(t) for t in out.words})
+        return out
+
     def find(self, text: str) -> list[str]:
         words = _tokens(text)
         found = []

@@ -6,8 +6,10 @@ workbook in a process pool (one worker per core; each returns only the frames th
 needs, never the Map), then composes the tables from each school's own
 :func:`provmap.numbers.rollup`:
 
-* a school's figures are its own rollup's figures for the trust's term (``Rollup.rows`` and
-  ``Rollup.summary``), never recomputed from the cells another way;
+* a school's figures are its own rollup's for the trust's term: a worker calls
+  :func:`provmap.numbers.used_rows` and :func:`~provmap.numbers.provision_table`, the
+  functions ``rollup`` itself is made of, so ``Rollup.rows`` and ``Rollup.provision_terms``
+  are what it gets (the tests assert the equality), never cells re-read another way;
 * a provision is pooled across schools by name (case and spaces ignored): pupils are
   distinct (school, UPN); mean gain is over every row with both scores in every school;
   ratio gain is that mean over the mean months elapsed of the same rows; effect size is the
@@ -31,19 +33,17 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from . import disclosure as dc
 from .model import Settings
 from .numbers import NOT_GIVEN, STANDARD_DEVIATION
 from .problems import Code, UnreadableWorkbook
-from .schema import C_AND_I, C_AND_L, DEFAULT_IMPACT_BANDS, GROUP, S_AND_P, SEMH_AREA
+from .schema import DEFAULT_IMPACT_BANDS, GROUP
+from .write.governors import AREAS, GOOD_BANDS_FROM, UNIT  # the governors' wording
 
 TOTAL = "Trust total"
 ALL = "Total"
-AREAS = [C_AND_I, C_AND_L, SEMH_AREA, S_AND_P]
-GOOD_BANDS_FROM = 2.0          # "useful or better", as in the governors' report
 KIND_WORDS = {"months": "months", "standardised": "standardised score", "score": "score"}
 REPORT_SUFFIX = " - Trust report.xlsx"
 
@@ -83,8 +83,7 @@ class SchoolPart:
     rows: pd.DataFrame | None = None           # Rollup.rows[ROW_COLUMNS], every term so far
     excluded_terms: list[str] = field(default_factory=list)     # Rollup.excluded["term"]
     provision_terms: pd.DataFrame | None = None    # Rollup.provision_terms
-    summary: dict = field(default_factory=dict)     # Rollup.summary
-    identifiers: list[str] = field(default_factory=list)   # names, UPNs, birth dates
+    identifiers: dc.Identifiers | None = None      # names, UPNs, birth dates, as words
 
 
 @dataclass
@@ -129,7 +128,7 @@ def read_school(path: str, term: str | None) -> SchoolPart:
     terms up to the trust's term, which are the rows of the rollup for that term.
     """
     from . import check, load
-    from .numbers import rollup
+    from .numbers import provision_table, used_rows
 
     part = SchoolPart(path=str(path))
     try:
@@ -141,7 +140,7 @@ def read_school(path: str, term: str | None) -> SchoolPart:
         if fatal:
             part.reason = fatal[0].message
             return part
-        r = rollup(m, term=term or s.terms[-1], problems=problems)
+        used = used_rows(m, term or s.terms[-1], problems)
     except UnreadableWorkbook as exc:
         part.reason = str(exc).removeprefix(f"{path}: ")
         return part
@@ -153,14 +152,12 @@ def read_school(path: str, term: str | None) -> SchoolPart:
         return part
     part.school, part.year, part.settings = s.school, s.academic_year, s
     part.terms_with_provision = m.terms_with_provision
-    part.on_register = r.summary["pupils_on_register"]
-    status = r.summary["pupils_on_register_by_status"]
-    part.on_sen = status["K"] + status["E"]
-    part.rows = r.rows[ROW_COLUMNS].copy()
-    part.excluded_terms = r.excluded["term"].tolist()
-    part.provision_terms = r.provision_terms
-    part.summary = r.summary
-    part.identifiers = dc.identifying_texts(m.pupils.values())
+    part.on_register = len(m.pupils)               # as Rollup.summary counts them
+    part.on_sen = sum(p.sen_status in ("K", "E") for p in m.pupils.values())
+    part.rows = used.rows[ROW_COLUMNS].copy()
+    part.excluded_terms = used.excluded["term"].tolist()
+    part.provision_terms = provision_table(used.rows, m)
+    part.identifiers = dc.Identifiers(dc.identifying_texts(m.pupils.values()))
     return part
 
 
@@ -244,13 +241,11 @@ def _school(part: SchoolPart, term: str, t: int) -> _School | str:
     if terms is None:
         return (f"its Settings sheet has no term '{term}' (it lists "
                 f"{', '.join(part.settings.terms)})")
-    folded = {_fold(x) for x in terms}
-    canon = terms[-1]
-    rows = part.rows[part.rows["term"].map(_fold).isin(folded)]
+    canon = terms[-1]                       # rows hold the school's own spelling of terms
+    rows = part.rows[part.rows["term"].isin(terms)]
     now = rows[rows["term"] == canon]
-    left = pd.Series(part.excluded_terms, dtype=object)
-    left_year = int(left.map(_fold).isin(folded).sum()) if len(left) else 0
-    left_now = int((left == canon).sum()) if len(left) else 0
+    left_year = sum(x in terms for x in part.excluded_terms)
+    left_now = part.excluded_terms.count(canon)
     prov = part.provision_terms
     prov = prov[(prov["Term"] == canon) & (prov["Pupils with both scores"] >= t)]
     banded = prov[prov["Ratio gain (months measures)"].notna()]
@@ -311,8 +306,8 @@ def _provision_lines(rows: pd.DataFrame, bands: Settings, identifiers: dc.Identi
         none = int(g.loc[g["no_progress"], ["school", "upn"]].drop_duplicates().shape[0])
         measures = sorted(set(g["measure"].dropna().astype(str)))
         measure = "; ".join(measures) if measures else "none"
-        if kind in KIND_WORDS and measures:
-            measure += f" ({KIND_WORDS[kind]})"
+        if kind in UNIT and measures:
+            measure += f" ({UNIT[kind]})"
         note = None
         if "|" in key:
             same = rows[(rows["_name"] == g["_name"].iloc[0]) & (rows["_key"] != key)]
@@ -519,7 +514,7 @@ def trust(paths: Iterable[Path | str], term: str | None = None, name: str = "Tru
     schools.sort(key=lambda s: _fold(s.part.school))
     year = schools[0].part.year
 
-    identifiers = dc.Identifiers(x for s in schools for x in s.part.identifiers)
+    identifiers = dc.Identifiers.union(s.part.identifiers for s in schools)
     now = pd.concat([s.now.assign(school=s.part.school) for s in schools], ignore_index=True)
     bands = {s.part.settings.impact_bands for s in schools}
     band_settings = schools[0].part.settings if len(bands) == 1 else Settings(

@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from builders import STAFF, build_workbook
+
 from provmap.upn import check_letter
 
 PT = {"Provision": "Precision teaching", "Type": "1:1", "Area of need": "C&L",

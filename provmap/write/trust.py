@@ -69,11 +69,12 @@ class _Cells(_Writer):
             self.cell(ws, r, c, v, "dec" if kind == "dec2" else kind, total)
 
     def grid(self, ws, r: int, df: pd.DataFrame, total_label: str | None = None,
-             wrap_at: dict[str, int] | None = None) -> tuple[int, int]:
-        """Headers and rows from row r; returns (first data row, next free row)."""
+             wrap_at: dict[str, int] | None = None, head_lines: int = 1) -> tuple[int, int]:
+        """Headers (``head_lines`` high) and rows from row r; returns (first data row, next
+        free row)."""
         for j, col in enumerate(df.columns):
             ws.write_string(r, j, str(col), self.head)
-        ws.set_row(r, 46)
+        ws.set_row(r, 15 * head_lines + 2)
         for i, (_, line) in enumerate(df.iterrows(), 1):
             total = total_label is not None and line.iloc[0] == total_label
             lines = 1
@@ -123,6 +124,7 @@ def _summary(wb, w: _Cells, report: TrustReport) -> None:
     ws.set_column(0, 0, 40)
     ws.set_column(1, 1, 30)
     ws.set_column(2, 2, 40)
+    ws.set_column(3, 3, 14)
     ws.write_string(0, 0, report.name, w.title)
     ws.write_string(1, 0, f"SEN provision across the trust's schools, {report.term} "
                     f"{report.year}", w.h2)
@@ -161,7 +163,7 @@ def _summary(wb, w: _Cells, report: TrustReport) -> None:
         ws.write_string(r, 0, "These rows have errors in the school's workbook and are left "
                         "out of every figure; `provmap check` on the file lists them.", w.note)
         ws.set_row(r, 30)
-        _, r = w.grid(ws, r + 1, report.left_out, wrap_at={"File": 33})
+        _, r = w.grid(ws, r + 1, report.left_out, wrap_at={"File": 33}, head_lines=2)
     else:
         ws.write_string(r, 0, "None: no included workbook has rows with errors.", w.para)
         r += 1
@@ -182,7 +184,7 @@ def _schools(wb, w: _Cells, report: TrustReport) -> dict:
     for i, wd in enumerate(widths):
         ws.set_column(i, i, wd)
     ws.write_string(0, 0, f"The schools, {report.term} {report.year}", w.title)
-    first, nxt = w.grid(ws, 2, report.schools, total_label=TOTAL)
+    first, nxt = w.grid(ws, 2, report.schools, total_label=TOTAL, head_lines=3)
     ws.repeat_rows(2)
     ws.merge_range(nxt + 1, 0, nxt + 1, 10, "", w.note)
     ws.write_string(nxt + 1, 0, "Each school's figures are its own rollup's. Making progress "
@@ -196,14 +198,14 @@ def _schools(wb, w: _Cells, report: TrustReport) -> dict:
 def _provisions(wb, w: _Cells, report: TrustReport) -> None:
     ws = wb.add_worksheet("By provision")
     _page(ws, report, landscape=True)
-    widths = [26, 11, 18, 20, 7, 7, 9, 8, 7, 7, 7, 9, 16, 8, 28]
+    widths = [26, 11, 18, 20, 7, 7, 9, 8, 7, 7, 7, 9, 20, 8, 28]
     for i, wd in enumerate(widths):
         ws.set_column(i, i, wd)
     ws.write_string(0, 0, f"Each provision across the schools, {report.term} {report.year}",
                     w.title)
-    _, nxt = w.grid(ws, 2, report.by_provision, total_label=ALL,
+    _, nxt = w.grid(ws, 2, report.by_provision, total_label=ALL, head_lines=3,
                     wrap_at={"Note": 30, "Provision": 27, "Measure": 21, "Area of need": 19,
-                             "Type": 12, "Impact": 17})
+                             "Type": 11, "Impact": 15})
     ws.repeat_rows(2)
     ws.merge_range(nxt + 1, 0, nxt + 1, 14, "", w.note)
     ws.write_string(nxt + 1, 0, "Mean gain is in the provision's own measure. Ratio gain = "
