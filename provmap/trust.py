@@ -30,6 +30,7 @@ import multiprocessing
 import os
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -169,8 +170,11 @@ def read_schools(paths: Sequence[Path], term: str | None,
         return [read_school(str(p), term) for p in paths]
     # fork: the workers start with provmap, pandas and numpy already imported
     ctx = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        return list(pool.map(read_school, [str(p) for p in paths], [term] * len(paths)))
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            return list(pool.map(read_school, [str(p) for p in paths], [term] * len(paths)))
+    except BrokenProcessPool:       # a worker killed (out of memory?): one at a time instead
+        return [read_school(str(p), term) for p in paths]
 
 
 # --------------------------------------------------------------------------- helpers

@@ -18,7 +18,7 @@ import xlsxwriter
 from .. import disclosure as dc
 from ..trust import ALL, REPORT_SUFFIX, TOTAL, TrustReport
 from . import page
-from .atomic import atomic_write
+from .atomic import atomic_write, safe_file_name
 from .governors import _Writer
 
 MONEY = {"Cost this term", "Year cost", "Cost per pupil with provision", "Cost",
@@ -31,8 +31,7 @@ TEXT = {"School", "Provision", "Type", "Area of need", "Measure", "Impact", "Not
 
 def report_name(report: TrustReport) -> str:
     """``<name> <year> <term> - Trust report.xlsx``, safe as a file name."""
-    name = f"{report.name} {report.year} {report.term}{REPORT_SUFFIX}"
-    return "".join(ch if ch not in '\\/:*?"<>|' else "-" for ch in name)
+    return safe_file_name(f"{report.name} {report.year} {report.term}{REPORT_SUFFIX}")
 
 
 def _kind(col: str) -> str:
@@ -145,28 +144,15 @@ def _summary(wb, w: _Cells, report: TrustReport) -> None:
     for s in schools:
         ws.write_string(r, 0, str(s), w.text)
         r += 1
-    r += 1
-    ws.write_string(r, 0, "Schools not included", w.h2)
-    r += 1
-    if len(report.not_included):
-        table = report.not_included.copy()
-        table["School"] = table["School"].map(lambda v: v if v else "(not known)")
-        _, r = w.grid(ws, r, table, wrap_at={"Reason": 45, "File": 33})
-    else:
-        ws.write_string(r, 0, "None: every workbook given could be used.", w.para)
-        r += 1
-    r += 1
-    ws.write_string(r, 0, "Rows left out because of errors", w.h2)
-    r += 1
-    if len(report.left_out):
-        ws.merge_range(r, 0, r, 2, "", w.note)
-        ws.write_string(r, 0, "These rows have errors in the school's workbook and are left "
-                        "out of every figure; `provmap check` on the file lists them.", w.note)
-        ws.set_row(r, 30)
-        _, r = w.grid(ws, r + 1, report.left_out, wrap_at={"File": 33}, head_lines=2)
-    else:
-        ws.write_string(r, 0, "None: no included workbook has rows with errors.", w.para)
-        r += 1
+    table = report.not_included.copy()
+    table["School"] = table["School"].map(lambda v: v if v else "(not known)")
+    r = _section(ws, w, r + 1, "Schools not included", table,
+                 "None: every workbook given could be used.", None,
+                 {"Reason": 45, "File": 33}, 1)
+    r = _section(ws, w, r + 1, "Rows left out because of errors", report.left_out,
+                 "None: no included workbook has rows with errors.",
+                 "These rows have errors in the school's workbook and are left out of every "
+                 "figure; `provmap check` on the file lists them.", {"File": 33}, 2)
     r += 1
     ws.write_string(r, 0, "How the figures are worked out", w.h2)
     r += 1
@@ -175,6 +161,22 @@ def _summary(wb, w: _Cells, report: TrustReport) -> None:
         ws.write_string(r, 0, text, w.para)
         ws.set_row(r, 15 * math.ceil(len(text) / 140) + 6)
         r += 1
+
+
+def _section(ws, w: _Cells, r: int, title: str, table: pd.DataFrame, empty: str,
+             note: str | None, wrap_at: dict[str, int], head_lines: int) -> int:
+    """A titled table on the Summary (or a sentence when it is empty); the next free row."""
+    ws.write_string(r, 0, title, w.h2)
+    r += 1
+    if not len(table):
+        ws.write_string(r, 0, empty, w.para)
+        return r + 1
+    if note:
+        ws.merge_range(r, 0, r, 2, "", w.note)
+        ws.write_string(r, 0, note, w.note)
+        ws.set_row(r, 30)
+        r += 1
+    return w.grid(ws, r, table, wrap_at=wrap_at, head_lines=head_lines)[1]
 
 
 def _schools(wb, w: _Cells, report: TrustReport) -> dict:
