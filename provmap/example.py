@@ -15,7 +15,9 @@ while the lists allow it.  The same seed always gives the same school.
 from __future__ import annotations
 
 import math
+import os
 import random
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -24,12 +26,14 @@ from typing import Any
 from . import schema
 from .upn import with_check_letter
 from .write.template import (DEFAULT_PROVISIONS, DEFAULT_STAFF, ExampleData,
-                             default_term_dates, new_workbook)
+                             default_term_dates, new_workbook, start_year)
 
-__all__ = ["ExampleData", "generate_school", "write_example", "DELIBERATE"]
+__all__ = ["ExampleData", "generate_school", "write_example", "school_names", "write_trust",
+           "DELIBERATE"]
 
 SCHOOL = "Hollins Park Primary School"
 YEAR = "2025-26"
+ESTABLISHMENT = 4100         # the example school's DfE establishment number, in its UPNs
 YEARS = ("R", "1", "2", "3", "4", "5", "6")
 TREES = ("Oak", "Maple", "Willow", "Ash", "Birch", "Cedar", "Elm", "Hazel", "Juniper",
          "Larch", "Pine", "Rowan", "Yew")          # distinct initials: 3O, 3M, 3W ...
@@ -176,7 +180,7 @@ EXTRA_STAFF = [
 
 
 @dataclass
-class _Pupil:
+class ExamplePupil:
     row: dict[str, Any]
     name: str
     year: str
@@ -204,13 +208,47 @@ def class_names(pupils: int) -> list[list[str]]:
     return out
 
 
-def generate_school(pupils: int = 200, seed: int = 2025, terms: int = 3) -> ExampleData:
+@dataclass
+class SchoolYear:
+    """One generated year of the example school, and what the year before it is built from."""
+
+    year: str
+    data: ExampleData
+    people: list[ExamplePupil]
+    autumn: dict[str, list[tuple[str, float | None, str | None]]]  # UPN -> (provision, Pre, Target)
+    names: set[int]              # (forename, surname) picks used, so no later pupil repeats one
+    serial: int                  # the last UPN serial used
+
+
+def generate_school(pupils: int = 200, seed: int = 2025, terms: int = 3, *,
+                    establishment: int = ESTABLISHMENT, year: str = YEAR) -> ExampleData:
     """The rows of a fictional primary school; the same seed gives the same school.
 
     ``terms`` is how many terms carry provision (1 to 3); with 3 the Summer term is under
     way: provision and targets are in, Posts are typed, but most end-of-term outcomes and
-    the R-Y2 reviews are not finished yet.
+    the R-Y2 reviews are not finished yet.  ``establishment`` (the school's four-digit DfE
+    number) goes into every UPN, so that the schools of a trust have different UPNs.
+    An earlier ``year`` (``2024-25``) is the same school a year before: the same children a
+    year younger, that year's leavers, all three terms finished (see ``example_years``).
     """
+    if year == YEAR:
+        return this_year(pupils, seed, terms, establishment).data
+    from .example_years import generate_history     # it builds on this module
+    return generate_history(pupils, seed, years_back(year) + 1, terms,
+                            establishment=establishment)[year]
+
+
+def years_back(year: str) -> int:
+    """How many years ``year`` is before the example's own year (``2024-25`` -> 1)."""
+    first = start_year(year)
+    if year != f"{first}-{(first + 1) % 100:02d}" or not first < int(YEAR[:4]) + 1:
+        raise ValueError(f"the example writes {YEAR} or an academic year before it, "
+                         f"like 2024-25; not {year!r}")
+    return int(YEAR[:4]) - first
+
+
+def this_year(pupils: int, seed: int, terms: int, establishment: int) -> SchoolYear:
+    """The example's own year (2025-26), with what the year before it needs."""
     if pupils < 20:
         raise ValueError("the example needs at least 20 pupils")
     terms = max(1, min(3, terms))
@@ -234,50 +272,24 @@ def generate_school(pupils: int = 200, seed: int = 2025, terms: int = 3) -> Exam
         status[i] = "E"
     for i in order[n_e:n_e + n_k]:
         status[i] = "K"
-    people: list[_Pupil] = []
+    people: list[ExamplePupil] = []
     serial = 0
     for i in range(pupils):
         fore = FORENAMES[picks[i] // len(SURNAMES)]
         sur = SURNAMES[picks[i] % len(SURNAMES)]
         yi = i % len(YEARS)
         form = (i // len(YEARS)) % len(classes[yi])
-        klass = classes[yi][form]
-        y = YEARS[yi]
-        born_from = date(year0 - 5 - yi, 9, 1)
-        dob = born_from + timedelta(days=rng.randrange(365))
-        age = (year0 - dob.year) * 12 + (9 - dob.month)
-        st = status[i]
-        need = second = None
-        if st != "N":
-            need = _pick(rng, EHCP_NEED_WEIGHTS if st == "E" else NEED_WEIGHTS)
-            if rng.random() < 0.3:
-                second = _pick(rng, NEED_WEIGHTS)
-                second = None if second == need else second
-        eal = rng.random() < 0.18
         serial += 1
-        estab, ser = divmod(serial, 1000)
-        body = f"823{4100 + estab:04d}{(year0 - 4 - yi) % 100:02d}{ser:03d}"
-        upn = with_check_letter(body)
-        title = rng.choice(("Mrs", "Mr", "Ms", "Miss", "Mr and Mrs", "Dr"))
-        row = {
-            "UPN": upn, "Forename": fore, "Surname": sur, "Date of birth": dob,
-            "Year group": y, "Class": klass, "SEN status": st, "Primary need": need,
-            "Secondary need": second, "Pupil premium": "Y" if rng.random() < 0.24 else "N",
-            "EAL": "Y" if eal else "N", "Looked after": "Y" if rng.random() < 0.01 else "N",
-            "Parent/carer": f"{title} {sur}",
-            "Language at home": rng.choice(LANGUAGES) if eal else "English",
-        }
-        people.append(_Pupil(row, f"{fore} {sur}", y, klass, form, st,
-                             schema.NEED_AREA.get(need or ""), age))
-    people.sort(key=lambda p: (YEARS.index(p.year), p.form, p.row["Surname"], p.row["Forename"]))
-    by_class: dict[str, list[_Pupil]] = {}
+        people.append(new_pupil(rng, fore, sur, yi, form, classes[yi][form], status[i], year0,
+                                upn(establishment, serial, year0, yi)))
+    people.sort(key=register_order)
+    by_class: dict[str, list[ExamplePupil]] = {}
     for p in people:
         by_class.setdefault(p.klass, []).append(p)
     class_order = [c for ys in classes for c in ys]
 
     # --- provision, term by term ------------------------------------------------------
     prov = {p["Provision"]: p for p in DEFAULT_PROVISIONS}
-    staff = [*DEFAULT_STAFF, *EXTRA_STAFF]
     plans: dict[str, list[str]] = {}          # UPN -> provisions this term
     last_post: dict[tuple[str, str], Any] = {}
     rows: dict[str, list[dict]] = {}
@@ -287,70 +299,161 @@ def generate_school(pupils: int = 200, seed: int = 2025, terms: int = 3) -> Exam
     victims = {"no_provision": sen[len(sen) // 3].row["UPN"] if sen else None}
     group_style: dict[tuple[str, str, str], dict] = {}
 
-    def choose(p: _Pupil) -> list[str]:
-        area = p.area or schema.C_AND_L
-        menu = [m for m in BY_AREA[area] if _fits(m, p.year)]
-        k = 2 if p.status == "E" else rng.choice((1, 1, 2))
-        picked = rng.sample(menu, min(k, len(menu)))
-        if p.status == "E" and not any(prov[m]["Type"] == schema.ONE_TO_ONE for m in picked):
-            picked.append("Precision teaching" if area == schema.C_AND_L else
-                          "Speech and language therapy" if area == schema.C_AND_I else
-                          "ELSA sessions")
-        if rng.random() < 0.5:
-            picked.append(QFT_BY_AREA[area])
-        return picked
-
     for ti, term in enumerate(term_names[:terms]):
         summer = ti == 2
         t_start = dates[f"{term} start"]
         term_rows: dict[str, list[dict]] = {c: [] for c in class_order}
         for p in sen + wave2:
-            upn = p.row["UPN"]
-            if ti == 0 or upn not in plans:
-                plan = choose(p) if p.status != "N" else [
-                    "Phonics catch-up group" if p.year in ("R", "1", "2")
-                    else "Reading fluency group" if rng.random() < 0.6
-                    else "Maths catch-up group"]
+            upn_ = p.row["UPN"]
+            if ti == 0 or upn_ not in plans:
+                plan = choose(rng, p, prov) if p.status != "N" else [catch_up(rng, p)]
             else:
                 plan = []
-                for m in plans[upn]:
+                for m in plans[upn_]:
                     if rng.random() < 0.8:
                         plan.append(m)
                 if not plan:
-                    plan = choose(p) if p.status != "N" else plans[upn]
-            plans[upn] = plan
-            if upn == victims["no_provision"] and term == "Spring":
+                    plan = choose(rng, p, prov) if p.status != "N" else plans[upn_]
+            plans[upn_] = plan
+            if upn_ == victims["no_provision"] and term == "Spring":
                 continue
             for m in plan:
                 term_rows[p.klass].append(_row(rng, p, prov[m], term, ti, t_start, last_post,
                                                group_style, len(classes[0])))
-        # Groups that mix classes: a typed Group size for Lego (staff know it), none for
-        # nurture (the Cost column then counts this sheet only: see docs/template.md).
-        counts: dict[str, int] = {}
-        for rs in term_rows.values():
-            for r in rs:
-                if r.get("Group"):
-                    counts[r["Group"]] = counts.get(r["Group"], 0) + 1
-        for rs in term_rows.values():
-            for r in rs:
-                if str(r.get("Group") or "").startswith("Lego"):
-                    r["Group size"] = counts[r["Group"]]
+        group_sizes(term_rows)
         for c in class_order:
             name = f"{c} {term}"
             rows[name] = term_rows[c]
-            reviews[name] = [_review(rng, p, ti, summer) for p in by_class.get(c, [])
+            reviews[name] = [review(rng, p, ti, summer) for p in by_class.get(c, [])
                              if p.status in ("K", "E")]
         # End of term sums up: outcomes and next steps follow the gain.
         for name in (f"{c} {term}" for c in class_order):
             for r in rows[name]:
                 _outcome(rng, r, summer and not r["_ks2"])
     _deliberate(rows, reviews, class_order, term_names)
-    _overrides(rng, rows, prov)
+    overrides(rng, rows, prov)
+    autumn = first_term(rows, class_order, term_names[0])
+    strip_private(rows)
+
+    profiles, professionals = profiles_and_professionals(rng, sen, year0)
+    data = ExampleData(
+        pupils=[p.row for p in people], staff=[*DEFAULT_STAFF, *EXTRA_STAFF],
+        provisions=list(DEFAULT_PROVISIONS), classes=class_order, terms=term_names,
+        profiles=profiles, professionals=professionals, provision_rows=rows,
+        review_rows=reviews, created=datetime(year0, 9, 1, 8, 0),
+        extra_sheets={"SENCo notes": [
+            ["SENCo notes (not read by provmap)"],
+            ["Book the EP for two Y4 consultations in the spring."],
+            ["Nurture group moves to the library on Thursdays from January."],
+        ]})
+    return SchoolYear(YEAR, data, people, autumn, set(picks), serial)
+
+
+def upn(establishment: int, serial: int, year0: int, yi: int) -> str:
+    """A valid UPN: LA 823, the school's number, the year the pupil joined, a serial."""
+    estab, ser = divmod(serial, 1000)
+    return with_check_letter(f"823{establishment + estab:04d}{(year0 - 4 - yi) % 100:02d}"
+                             f"{ser:03d}")
+
+
+def new_pupil(rng: random.Random, fore: str, sur: str, yi: int, form: int, klass: str,
+              st: str, year0: int, upn_: str) -> ExamplePupil:
+    """One pupil of year group ``YEARS[yi]`` in the year starting September ``year0``."""
+    born_from = date(year0 - 5 - yi, 9, 1)
+    dob = born_from + timedelta(days=rng.randrange(365))
+    age = (year0 - dob.year) * 12 + (9 - dob.month)
+    need = second = None
+    if st != "N":
+        need, second = needs(rng, st)
+    eal = rng.random() < 0.18
+    title = rng.choice(("Mrs", "Mr", "Ms", "Miss", "Mr and Mrs", "Dr"))
+    row = {
+        "UPN": upn_, "Forename": fore, "Surname": sur, "Date of birth": dob,
+        "Year group": YEARS[yi], "Class": klass, "SEN status": st, "Primary need": need,
+        "Secondary need": second, "Pupil premium": "Y" if rng.random() < 0.24 else "N",
+        "EAL": "Y" if eal else "N", "Looked after": "Y" if rng.random() < 0.01 else "N",
+        "Parent/carer": f"{title} {sur}",
+        "Language at home": rng.choice(LANGUAGES) if eal else "English",
+    }
+    return ExamplePupil(row, f"{fore} {sur}", YEARS[yi], klass, form, st,
+                  schema.NEED_AREA.get(need or ""), age)
+
+
+def needs(rng: random.Random, st: str) -> tuple[str, str | None]:
+    """A primary need for a K or E pupil, and now and then a second one."""
+    need = _pick(rng, EHCP_NEED_WEIGHTS if st == "E" else NEED_WEIGHTS)
+    second = None
+    if rng.random() < 0.3:
+        second = _pick(rng, NEED_WEIGHTS)
+        second = None if second == need else second
+    return need, second
+
+
+def register_order(p: ExamplePupil) -> tuple:
+    return (YEARS.index(p.year), p.form, p.row["Surname"], p.row["Forename"])
+
+
+def choose(rng: random.Random, p: ExamplePupil, prov: dict[str, dict]) -> list[str]:
+    """A K or E pupil's provision for a term, as a SENCo would pick it for the need."""
+    area = p.area or schema.C_AND_L
+    menu = [m for m in BY_AREA[area] if _fits(m, p.year)]
+    k = 2 if p.status == "E" else rng.choice((1, 1, 2))
+    picked = rng.sample(menu, min(k, len(menu)))
+    if p.status == "E" and not any(prov[m]["Type"] == schema.ONE_TO_ONE for m in picked):
+        picked.append("Precision teaching" if area == schema.C_AND_L else
+                      "Speech and language therapy" if area == schema.C_AND_I else
+                      "ELSA sessions")
+    if rng.random() < 0.5:
+        picked.append(QFT_BY_AREA[area])
+    return picked
+
+
+CATCH_UP = ("Phonics catch-up group", "Reading fluency group", "Maths catch-up group")
+
+
+def catch_up(rng: random.Random, p: ExamplePupil) -> str:
+    """The catch-up group for a pupil without SEN: phonics in R-Y2, mostly reading in KS2."""
+    if p.year in ("R", "1", "2"):
+        return CATCH_UP[0]
+    return CATCH_UP[1] if rng.random() < 0.6 else CATCH_UP[2]
+
+
+def group_sizes(term_rows: dict[str, list[dict]]) -> None:
+    """Groups that mix classes: a typed Group size for Lego (staff know it), none for nurture
+    (the Cost column then counts this sheet only: see docs/template.md)."""
+    counts: dict[str, int] = {}
+    for rs in term_rows.values():
+        for r in rs:
+            if r.get("Group"):
+                counts[r["Group"]] = counts.get(r["Group"], 0) + 1
+    for rs in term_rows.values():
+        for r in rs:
+            if str(r.get("Group") or "").startswith("Lego"):
+                r["Group size"] = counts[r["Group"]]
+
+
+def first_term(rows: dict[str, list[dict]], classes: list[str], term: str
+               ) -> dict[str, list[tuple[str, float | None, str | None]]]:
+    """UPN -> (provision, Pre as a number, Target) of each row in the year's first term."""
+    out: dict[str, list[tuple[str, float | None, str | None]]] = {}
+    for c in classes:
+        for r in rows.get(f"{c} {term}", []):
+            out.setdefault(r["_upn"], []).append((r["Provision"], r.get("_pre"),
+                                                  r.get("Target")))
+    return out
+
+
+def strip_private(rows: dict[str, list[dict]]) -> None:
+    """Drop the generator's own `_` keys before the rows are written."""
     for rs in rows.values():
         for r in rs:
             for k in [k for k in r if k.startswith("_")]:
                 del r[k]
 
+
+def profiles_and_professionals(rng: random.Random, sen: list[ExamplePupil], year0: int
+                               ) -> tuple[list[dict], list[dict]]:
+    """Profile rows (need area and independence) and outside professionals of K/E pupils."""
     profiles, professionals = [], []
     for p in sen:
         for area in {p.area or schema.C_AND_L, schema.INDEPENDENCE}:
@@ -366,16 +469,7 @@ def generate_school(pupils: int = 200, seed: int = 2025, terms: int = 3) -> Exam
                 "Latest report": latest if rng.random() < 0.7 else latest.strftime("%d/%m/%Y"),
                 "Notes": f"{short} report on file; next review in the spring."})
     profiles.sort(key=lambda r: (r["Pupil"], r["Area"]))
-    return ExampleData(
-        pupils=[p.row for p in people], staff=staff, provisions=list(DEFAULT_PROVISIONS),
-        classes=class_order, terms=term_names, profiles=profiles,
-        professionals=professionals, provision_rows=rows, review_rows=reviews,
-        created=datetime(year0, 9, 1, 8, 0),
-        extra_sheets={"SENCo notes": [
-            ["SENCo notes (not read by provmap)"],
-            ["Book the EP for two Y4 consultations in the spring."],
-            ["Nurture group moves to the library on Thursdays from January."],
-        ]})
+    return profiles, professionals
 
 
 def _fits(provision: str, year: str) -> bool:
@@ -387,7 +481,7 @@ def _fits(provision: str, year: str) -> bool:
     return True
 
 
-def _measure_value(rng: random.Random, provision: dict, p: _Pupil, ti: int) -> float:
+def measure_value(rng: random.Random, provision: dict, p: ExamplePupil, ti: int) -> float:
     kind, measure = provision.get("Measure kind"), provision.get("Measure") or ""
     if kind == "months":
         return max(36, p.age_months + 4 * ti - rng.randint(6, 30))
@@ -406,7 +500,7 @@ def _measure_value(rng: random.Random, provision: dict, p: _Pupil, ti: int) -> f
     return rng.randint(10, 25)
 
 
-def _gain(rng: random.Random, provision: dict) -> float:
+def gain(rng: random.Random, provision: dict) -> float:
     kind, measure = provision.get("Measure kind"), provision.get("Measure") or ""
     if kind == "months":
         return rng.choice((0, 2, 3, 4, 5, 6, 7, 8, 10, 12))   # over ~3.5 months: ratio 0..3.4
@@ -428,12 +522,41 @@ def _age_text(rng: random.Random, months: float) -> Any:
     return m
 
 
-def _row(rng: random.Random, p: _Pupil, provision: dict, term: str, ti: int, t_start: date,
+def _row(rng: random.Random, p: ExamplePupil, provision: dict, term: str, ti: int, t_start: date,
          last_post: dict, group_style: dict, forms: int) -> dict:
+    """A provision row, its Pre following on from last term's Post (mostly)."""
+    row = row_frame(rng, p, provision, term, t_start, group_style, forms)
+    if provision["Type"] == schema.QFT:
+        return row
+    key = (p.row["UPN"], provision["Provision"])
+    pre = last_post.get(key) if rng.random() < 0.9 else None
+    if pre is None:
+        pre = measure_value(rng, provision, p, ti)
+    post = pre + gain(rng, provision)
+    if provision.get("Higher is better") == "N":
+        post = pre - gain(rng, provision)
+    post = max(0, post)
+    last_post[key] = post
+    set_scores(rng, row, provision, pre, post)
+    return row
+
+
+def set_scores(rng: random.Random, row: dict, provision: dict, pre: float, post: float) -> None:
+    """Pre and Post as staff type them (ages as `7y 2m`, `7:02` or months), and as numbers."""
+    if provision.get("Measure kind") == "months":
+        row["Pre"], row["Post"] = _age_text(rng, pre), _age_text(rng, post)
+    else:
+        row["Pre"], row["Post"] = pre, post
+    row["_pre"], row["_post"] = pre, post
+
+
+def row_frame(rng: random.Random, p: ExamplePupil, provision: dict, term: str, t_start: date,
+              group_style: dict, forms: int) -> dict:
+    """A provision row without its scores: group, delivery, start date, target."""
     name = provision["Provision"]
     upn = p.row["UPN"]
     row: dict[str, Any] = {"Pupil": p.name, "Provision": name, "_ks2": p.year not in
-                           ("R", "1", "2"), "_provision": provision}
+                           ("R", "1", "2"), "_provision": provision, "_upn": upn}
     if rng.random() < 0.25:
         row["UPN"] = upn
     typ = provision["Type"]
@@ -469,20 +592,6 @@ def _row(rng: random.Random, p: _Pupil, provision: dict, term: str, ti: int, t_s
     targets = TARGETS.get(name)
     if targets:
         row["Target"] = rng.choice(targets)
-    key = (upn, name)
-    pre = last_post.get(key) if rng.random() < 0.9 else None
-    if pre is None:
-        pre = _measure_value(rng, provision, p, ti)
-    post = pre + _gain(rng, provision)
-    if provision.get("Higher is better") == "N":
-        post = pre - _gain(rng, provision)
-    post = max(0, post)
-    last_post[key] = post
-    if provision.get("Measure kind") == "months":
-        row["Pre"], row["Post"] = _age_text(rng, pre), _age_text(rng, post)
-    else:
-        row["Pre"], row["Post"] = pre, post
-    row["_pre"], row["_post"] = pre, post
     return row
 
 
@@ -503,7 +612,7 @@ def _outcome(rng: random.Random, r: dict, unfinished: bool) -> None:
         r["Outcome"], r["Next step"] = "Partly achieved", "Continue"
 
 
-def _review(rng: random.Random, p: _Pupil, ti: int, summer: bool) -> dict:
+def review(rng: random.Random, p: ExamplePupil, ti: int, summer: bool) -> dict:
     ks1 = p.year in ("R", "1", "2")
     row: dict[str, Any] = {"Pupil": p.name, "UPN": p.row["UPN"]}
     pool = [t.format(y=p.year) for t in REVIEW_TARGETS.get(p.area, REVIEW_TARGETS[None])]
@@ -547,7 +656,7 @@ def _deliberate(rows: dict, reviews: dict, classes: list[str], terms: tuple[str,
         spring[len(spring) // 3].pop("Pre", None)
 
 
-def _overrides(rng: random.Random, rows: dict, prov: dict) -> None:
+def overrides(rng: random.Random, rows: dict, prov: dict) -> None:
     """A few costs typed by hand: an invoice for SALT (one typed as text), a course fee."""
     salt = [r for rs in rows.values() for r in rs if r["Provision"] ==
             "Speech and language therapy"]
@@ -563,7 +672,85 @@ def _overrides(rng: random.Random, rows: dict, prov: dict) -> None:
         elsa[len(elsa) // 2]["Comments"] = "Includes ELSA supervision fee."
 
 
-def write_example(out: Path | str, pupils: int = 200, seed: int = 2025, terms: int = 3) -> Path:
-    """Write the example school's workbook to ``out`` (whole or not at all)."""
-    data = generate_school(pupils=pupils, seed=seed, terms=terms)
-    return new_workbook(Path(out), SCHOOL, YEAR, data=data)
+def write_example(out: Path | str, pupils: int = 200, seed: int = 2025, terms: int = 3, *,
+                  school: str = SCHOOL, establishment: int = ESTABLISHMENT,
+                  year: str = YEAR) -> Path:
+    """Write the example school's workbook of ``year`` to ``out`` (whole or not at all).
+
+    ``year`` before 2025-26 writes the same school that year (``generate_school``); for all
+    its years at once, ``provmap.example_years.write_history``.
+    """
+    data = generate_school(pupils=pupils, seed=seed, terms=terms, establishment=establishment,
+                           year=year)
+    return new_workbook(Path(out), school, year, data=data)
+
+
+# --- a trust of example schools ---------------------------------------------------------------
+
+PLACES = (
+    "Oakfield", "Meadowbank", "Brookside", "Hillcrest", "Riverside", "Westfield", "Ashgrove",
+    "Fernhill", "Kingsmead", "Moorside", "Greenacres", "Highfield", "Larkrise", "Beechwood",
+    "Elmhurst", "Millbrook", "Thornbury", "Redhill", "Sandford", "Woodlands", "Birchfield",
+    "Castleton", "Park View", "Springfield", "Fairfield", "Lowfield", "Heathside", "Cherry Tree",
+    "Willowbrook", "Stonebridge", "Foxhill", "Church Lane", "Marsh Green", "Holmewood",
+    "Broadoak", "Hawthorn", "Lark Hill", "Coppice", "Whitegate", "Bankside", "Dale View",
+    "Kirkstall", "Hollybush", "Rosehill", "Northfield", "Southgate", "Eastwood", "Orchard",
+    "Primrose Hill", "Bramley", "Brightwell", "Sherwood", "Copperfield", "Linden", "Mossley",
+    "Netherfield", "Queensway", "Ravenscliffe", "Summerhill", "Tarnside",
+)
+PLACE_KINDS = ("Primary School", "Primary School", "Primary Academy", "Community Primary School",
+               "Primary")
+FAITH = (
+    "St Mary's CE Primary School", "St Joseph's Catholic Primary School",
+    "Holy Trinity CE Primary School", "St Peter's CE Primary School",
+    "Christ Church CE Primary School", "Our Lady of Lourdes Catholic Primary School",
+    "St Anne's CE Primary School", "St John Fisher Catholic Primary School",
+    "St Michael's CE Primary Academy", "St Bernadette's Catholic Primary School",
+    "All Saints CE Primary School", "St Thomas of Canterbury Catholic Primary School",
+)
+MOST_SCHOOLS = len(PLACES) + len(FAITH)
+
+
+def school_names(n: int, seed: int = 2025) -> list[str]:
+    """``n`` different, plausible English primary school names; the same seed, the same names.
+
+    About one in five is a Church of England or Catholic school, as in England.
+    """
+    if not 1 <= n <= MOST_SCHOOLS:
+        raise ValueError(f"the example can name from 1 to {MOST_SCHOOLS} schools")
+    rng = random.Random(f"trust {seed}")
+    n_faith = min(len(FAITH), max(n // 5, n - len(PLACES)))
+    names = [f"{place} {rng.choice(PLACE_KINDS)}" for place in rng.sample(PLACES, n - n_faith)]
+    names += rng.sample(FAITH, n_faith)
+    rng.shuffle(names)
+    return names
+
+
+def trust_file(directory: Path | str, school: str, year: str = YEAR) -> Path:
+    """Where ``write_trust`` puts one school's workbook."""
+    return Path(directory) / f"{school} - Provision map {year}.xlsx"
+
+
+def _write_one(job: tuple[Path, int, int, int, str, int]) -> Path:
+    out, pupils, seed, terms, school, establishment = job
+    return write_example(out, pupils=pupils, seed=seed, terms=terms, school=school,
+                         establishment=establishment)
+
+
+def write_trust(directory: Path | str, schools: int, pupils: int = 400, seed: int = 2025,
+                terms: int = 3, workers: int | None = None) -> list[Path]:
+    """Write ``schools`` differently named example schools of the same year into ``directory``.
+
+    School ``i`` (from 1) is generated from seed ``seed + i`` with its own establishment
+    number, so no two schools share pupils, UPNs or rows.  The workbooks are written in
+    parallel on ``workers`` processes (default: every core).
+    """
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    jobs = [(trust_file(directory, name), pupils, seed + i, terms, name, 2000 + 100 * i)
+            for i, name in enumerate(school_names(schools, seed), start=1)]
+    workers = min(workers or os.cpu_count() or 1, len(jobs))
+    if workers <= 1:
+        return [_write_one(job) for job in jobs]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(_write_one, jobs))

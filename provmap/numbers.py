@@ -13,8 +13,8 @@ Every rule is in docs/numbers.md; the short version:
 * gain, months elapsed, ratio gain, effect size, impact band and the flags follow
   /work/shared/spec/workbook-format.md, "The numbers".
 
-Rows with an error on their sheet and row (or on the register, Provisions or Staff row they
-depend on, or that lack what is needed to cost them) are left out of every number and
+Rows with an error on their sheet and row (the checks put one on every row that relies on a
+register, Provisions or Staff row with an error, or lacks what is needed to cost it) are left out of every number and
 listed in ``Rollup.excluded`` with the reason.  Money is kept in exact floats; writers
 round it to pence.
 
@@ -81,10 +81,6 @@ ISSUE_COLUMNS = ["Severity", "Sheet", "Cell", "Message", "Hint", "Code"]
 _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 # Sheet-level errors (no row) that make every row of the sheet unusable.
 _SHEET_BLOCKING = {Code.DUPLICATE_SHEET}
-# Errors on a register, Provisions or Staff row that make the rows relying on it unusable
-# (a bad number there leaves the value blank, and "cannot be costed" catches it if needed).
-_REFERENCE_BLOCKING = {Code.DUPLICATE_UPN, Code.BAD_UPN, Code.BAD_UPN_CHECK_LETTER,
-                       Code.DUPLICATE_PROVISION, Code.DUPLICATE_STAFF}
 
 
 @dataclass
@@ -220,13 +216,12 @@ def _reference_frames(m: Map) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]
     return prov, staff, pupils
 
 
-def _error_index(problems: list[Problem], codes: set[Code] | None = None
-                 ) -> tuple[dict[str, str], dict[str, str]]:
+def _error_index(problems: list[Problem]) -> tuple[dict[str, str], dict[str, str]]:
     """Error messages by 'sheet!row' (casefolded sheet) and by sheet for sheet-wide errors."""
     by_row: dict[str, list[str]] = {}
     by_sheet: dict[str, list[str]] = {}
     for p in problems:
-        if not p.is_error or p.sheet is None or (codes is not None and p.code not in codes):
+        if not p.is_error or p.sheet is None:
             continue
         if p.row is not None:
             by_row.setdefault(f"{p.sheet.casefold()}!{p.row}", []).append(p.message)
@@ -234,14 +229,6 @@ def _error_index(problems: list[Problem], codes: set[Code] | None = None
             by_sheet.setdefault(p.sheet.casefold(), []).append(p.message)
     return ({k: "; ".join(dict.fromkeys(v)) for k, v in by_row.items()},
             {k: "; ".join(dict.fromkeys(v)) for k, v in by_sheet.items()})
-
-
-def _sheet_name(m: Map, wanted: str) -> str:
-    """The workbook's spelling of a reference sheet (for matching problems)."""
-    for name in m.sheet_order:
-        if name.casefold() == wanted.casefold():
-            return name
-    return wanted
 
 
 # --------------------------------------------------------------------------- the rows
@@ -273,7 +260,6 @@ def _prepare_rows(m: Map, raw: pd.DataFrame, terms: list[str], problems: list[Pr
 
     # Why a row cannot be used, first reason that applies.
     row_err, sheet_err = _error_index(problems)
-    ref_err, _ = _error_index(problems, _REFERENCE_BLOCKING)
     sheet_cf = df["sheet"].str.casefold()
     pos = sheet_cf + "!" + df["row"].astype(str)
     reasons = pd.DataFrame(index=df.index)
@@ -281,13 +267,6 @@ def _prepare_rows(m: Map, raw: pd.DataFrame, terms: list[str], problems: list[Pr
     reasons["sheet"] = sheet_cf.map(sheet_err)
     reasons["pupil"] = np.where(df["upn"].isna() | df["pupil"].isna(),
                                 "the pupil is not on the register", None)
-    for sheet, col, what in (("Pupils", "pupil_row", "the pupil's row on the Pupils sheet"),
-                             ("Provisions", "prov_row", "the provision's row on Provisions"),
-                             ("Staff", "staff_row", "the staff row on Staff")):
-        key = _sheet_name(m, sheet).casefold() + "!" + df[col].astype("Int64").astype(str)
-        msg = key.map(ref_err)
-        reasons[sheet] = (what + " has an error: " + msg.astype(object).fillna("").astype(str)).where(
-            msg.notna(), None)
     is_qft = df["type"] == QFT
     missing = pd.Series("", index=df.index)
     for label, absent in (
@@ -354,11 +333,17 @@ def _progress(df: pd.DataFrame, m: Map) -> pd.DataFrame:
     df["gain"] = np.where(df["higher_is_better"], df["post"] - df["pre"],
                           df["pre"] - df["post"])
     dates = m.settings.term_dates
-    term_start = pd.to_datetime(df["term"].map(lambda t: (dates.get(t) or (None, None))[0]))
-    term_end = pd.to_datetime(df["term"].map(lambda t: (dates.get(t) or (None, None))[1]))
-    start = pd.to_datetime(df["start_date"]).fillna(term_start)
-    end = pd.to_datetime(df["end_date"]).fillna(term_end)
-    days = (end - start).dt.days.astype(float)
+
+    def days_between(term: str, start, end) -> float:
+        # Python dates, not pandas timestamps: a typed year such as 2300 is a date pandas
+        # cannot hold (it warns as date-outside-year) but must not stop the rollup.
+        t_start, t_end = dates.get(term) or (None, None)
+        start = start if isinstance(start, date) else t_start
+        end = end if isinstance(end, date) else t_end
+        return float((end - start).days) if start and end else np.nan
+    days = pd.Series([days_between(t, s, e) for t, s, e in
+                      zip(df["term"], df["start_date"], df["end_date"])],
+                     index=df.index, dtype=float)
     by_dates = days * 12 / 365.25
     by_weeks = df["weeks"] * 12 / 52
     df["months_elapsed"] = by_dates.where(days > 0, by_weeks)

@@ -45,6 +45,9 @@ class Code(StrEnum):
     FORMULA_ERROR = "formula-error"
     FORMULA_NOT_TRUSTED = "formula-not-trusted"
     MISSING_VALUE = "missing-value"
+    NEGATIVE_NUMBER = "negative-number"
+    NUMBER_TOO_LARGE = "number-too-large"
+    UNLIKELY_NUMBER = "unlikely-number"
     # Register
     DUPLICATE_UPN = "duplicate-upn"
     BAD_UPN = "bad-upn"
@@ -63,6 +66,7 @@ class Code(StrEnum):
     DUPLICATE_PROVISION = "duplicate-provision"
     DUPLICATE_STAFF = "duplicate-staff"
     CLASS_MISMATCH = "class-mismatch"
+    RELIES_ON_ERROR = "relies-on-error"
     # Groups and costs
     GROUP_SIZE_SMALLER = "group-size-smaller"
     GROUP_DELIVERY_DIFFERS = "group-delivery-differs"
@@ -74,6 +78,8 @@ class Code(StrEnum):
     MISSING_POST = "missing-post"
     MISSING_VIEWS = "missing-views"
     END_BEFORE_START = "end-before-start"
+    UNLIKELY_SCORE = "unlikely-score"
+    DATE_OUTSIDE_YEAR = "date-outside-year"
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +172,10 @@ CATALOGUE: dict[Code, tuple[str, str]] = {
     Code.FORMULA_ERROR: ("error", "A cell shows #REF!, #DIV/0!, #N/A, #VALUE! or another error."),
     Code.FORMULA_NOT_TRUSTED: ("error", "A formula where provmap needs a typed value."),
     Code.MISSING_VALUE: ("error/warning", "A required value is blank, or a row cannot be costed."),
+    Code.NEGATIVE_NUMBER: ("error", "A count, duration or amount of money below zero: the row is left out."),
+    Code.NUMBER_TOO_LARGE: ("error", "A count, duration, amount or score over 1,000,000: the row is left out."),
+    Code.UNLIKELY_NUMBER: ("warning", "Possible but unlikely (e.g. a 300-minute session, 45 weeks, "
+                                      "attendance over 100%): is this right?"),
     Code.DUPLICATE_UPN: ("error", "Two register rows with the same UPN."),
     Code.BAD_UPN: ("error", "A UPN that is not 13 characters of the right shape."),
     Code.BAD_UPN_CHECK_LETTER: ("error", "A UPN whose DfE check letter is wrong."),
@@ -182,6 +192,8 @@ CATALOGUE: dict[Code, tuple[str, str]] = {
     Code.DUPLICATE_PROVISION: ("error", "A provision listed twice on the Provisions sheet."),
     Code.DUPLICATE_STAFF: ("error", "A staff member listed twice on the Staff sheet."),
     Code.CLASS_MISMATCH: ("warning", "A pupil on a class sheet that is not their register class."),
+    Code.RELIES_ON_ERROR: ("error", "A row that uses a Pupils, Provisions or Staff row with an "
+                                    "error: left out until that row is fixed."),
     Code.GROUP_SIZE_SMALLER: ("warning", "Group size is smaller than the pupils recorded."),
     Code.GROUP_DELIVERY_DIFFERS: ("warning", "A group's rows disagree on delivery; the first row wins."),
     Code.COST_OVERRIDE: ("info", "A cost typed by hand replaces the worked-out share."),
@@ -191,6 +203,10 @@ CATALOGUE: dict[Code, tuple[str, str]] = {
     Code.MISSING_POST: ("warning", "No exit assessment after the term has ended."),
     Code.MISSING_VIEWS: ("warning", "No parent or pupil views in a finished term's review."),
     Code.END_BEFORE_START: ("warning", "An End date before the Start date."),
+    Code.UNLIKELY_SCORE: ("warning", "A standardised score outside 40-160, or an age outside "
+                                     "2 to 20 years: is this right?"),
+    Code.DATE_OUTSIDE_YEAR: ("warning", "A Start or End date more than a month outside the "
+                                        "academic year's terms."),
 }
 
 

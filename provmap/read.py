@@ -226,8 +226,8 @@ class _Builder:
             if column.kind is Kind.YES_NO:
                 return parse_yes_no(v, column.choices)
             if column.kind is Kind.PERCENT:
-                return parse_percent(v)
-            return _PARSERS[column.kind](v)
+                return self.in_range(layout.sheet, cell, column, parse_percent(v))
+            return self.in_range(layout.sheet, cell, column, _PARSERS[column.kind](v))
         except BadValue as exc:
             hint = None
             if column.choices is not None:
@@ -243,6 +243,35 @@ class _Builder:
                 _CODE_FOR_KIND.get(column.kind, Code.NOT_A_NUMBER), layout.sheet, cell,
                 f"{column.name} {exc}.", hint))
             return None
+
+    def in_range(self, sheet: str, cell: str, column: Column, n: Any) -> Any:
+        """The number if it can be used; None (and an error) if it cannot; a warning if it
+        is possible but unlikely.  The ranges are the column's ``Limits`` in the schema."""
+        limits = column.limits
+        if limits is None or n is None:
+            return n
+        percent = column.kind is Kind.PERCENT
+        shown = f"{n * 100:,.0f}%" if percent else f"{n:,.2f}".rstrip("0").rstrip(".")
+        if limits.lowest is not None and n < limits.lowest:
+            self.problems.append(error(
+                Code.NEGATIVE_NUMBER, sheet, cell,
+                f"{column.name} is {shown}: {limits.why_not_negative}.",
+                f"type the {column.name.lower()} as a positive number"))
+            return None
+        if abs(n) > limits.highest:
+            self.problems.append(error(
+                Code.NUMBER_TOO_LARGE, sheet, cell,
+                f"{column.name} is {shown}, far more than it could be, so this row cannot be "
+                "used.", "check for a slip of the keyboard or a pasted number, and type the "
+                "real value"))
+            return None
+        low, high = limits.usual
+        if (low is not None and n < low) or (high is not None and n > high):
+            self.problems.append(warning(
+                Code.UNLIKELY_NUMBER, sheet, cell,
+                f"{column.name} is {shown}: is this right? {limits.unusual.capitalize()}.",
+                "if it is right, nothing needs doing; if not, correct it"))
+        return n
 
     def fields(self, table: Table, layout: Layout, row: int, raw: dict[str, Raw],
                formula_ok: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -366,9 +395,10 @@ class _Builder:
                                                    "type the date as day/month/year"))
                 pair.append(d)
             term_dates[term] = (pair[0], pair[1])
-        threshold = self.setting_number(values, "notional sen threshold", sheet, DEFAULT_THRESHOLD)
+        threshold = self.setting_number(values, "notional sen threshold", sheet,
+                                        DEFAULT_THRESHOLD, (0, 1_000_000), "pounds a year")
         suppress = self.setting_number(values, "suppress counts below", sheet,
-                                       DEFAULT_SUPPRESS_BELOW)
+                                       DEFAULT_SUPPRESS_BELOW, (1, 100), "pupils")
         bands = DEFAULT_IMPACT_BANDS
         raw, cell = values.get("impact bands", (None, None))
         if raw is not None:
@@ -394,15 +424,20 @@ class _Builder:
                         impact_bands=bands, suppress_below=int(suppress),
                         leaving_year_group=leaving)
 
-    def setting_number(self, values, key, sheet, default):
+    def setting_number(self, values, key, sheet, default, bounds, unit):
+        """A numeric setting, or its default (with an error) when it cannot be used."""
         raw, cell = values.get(key, (None, None))
         if raw is None:
             return default
+        low, high = bounds
         try:
             n = parse_number(raw[0])
+            if n is not None and not low <= n <= high:
+                raise BadValue(f"is {raw[0]}, outside {low:,} to {high:,} {unit}")
         except BadValue as exc:
-            self.problems.append(error(Code.BAD_SETTING, sheet, cell, f"{key.capitalize()} {exc}.",
-                                       "type a number"))
+            self.problems.append(error(Code.BAD_SETTING, sheet, cell,
+                                       f"{key.capitalize()} {exc}; provmap uses {default:g}.",
+                                       f"type a number from {low:,} to {high:,}"))
             return default
         return default if n is None else n
 
@@ -613,7 +648,7 @@ def _class_and_term(name: str, terms: tuple[str, ...]) -> tuple[str, str] | None
     return None
 
 
-_BAND = re.compile(r"^\s*([A-Za-z][A-Za-z \-]*?)\s+(?:from|>=|≥)\s*([0-9.]+)\s*$")
+_BAND = re.compile(r"^\s*([A-Za-z][A-Za-z \-]*?)\s+(?:from|>=|≥)\s*(\d{1,6}(?:\.\d*)?|\.\d+)\s*$")
 
 
 def _parse_bands(text: str) -> tuple[tuple[float, str], ...] | None:

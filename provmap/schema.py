@@ -129,6 +129,23 @@ NEXT_STEP = Choices("Next step", {
 
 
 @dataclass(frozen=True)
+class Limits:
+    """What a number in a column may sensibly be (workbook-format.md, "Numbers out of range").
+
+    Below ``lowest`` or above ``highest`` (or not finite) the row cannot be costed or
+    measured: an error, and the row is left out.  Outside ``usual`` it is possible but
+    unlikely: a warning asking "is this right?".  ``why_not_negative`` finishes the
+    sentence "Minutes per session is -30: ..." in the SENCo's words.
+    """
+
+    why_not_negative: str = ""
+    lowest: float | None = 0.0
+    highest: float = 1_000_000.0
+    usual: tuple[float | None, float | None] = (None, None)
+    unusual: str = ""               # "sessions of over 4 hours are rare"
+
+
+@dataclass(frozen=True)
 class Column:
     """One column of a table: its header as the spec writes it, and how to read it."""
 
@@ -139,6 +156,7 @@ class Column:
     choices: Choices | None = None
     width: float = 14            # for the template writer
     note: str = ""               # what to type, for the Instructions sheet
+    limits: Limits | None = None
 
     @property
     def key(self) -> str:
@@ -200,6 +218,25 @@ def normalise_header(text: str) -> str:
 C = Column
 K = Kind
 
+# Numbers out of range (workbook-format.md, version 2): declared once, used by the reader.
+SESSIONS = Limits("a pupil cannot have fewer than no sessions",
+                  usual=(None, 25), unusual="more than 25 sessions a week is more than five a day")
+MINUTES = Limits("a session cannot last less than nothing",
+                 usual=(None, 240), unusual="a session of over 240 minutes (4 hours) is rare")
+WEEKS = Limits("a provision cannot run for fewer than no weeks",
+               usual=(None, 39), unusual="a school year has about 39 weeks")
+GROUP_SIZE = Limits("a group cannot have fewer than no pupils",
+                    usual=(None, 30), unusual="a group of over 30 is larger than a class")
+HOURLY_COST = Limits("an hour of someone's time cannot cost less than nothing",
+                     usual=(5, 250), unusual="hourly costs are usually between £5 and £250")
+RESOURCE_COST = Limits("resources cannot cost less than nothing",
+                       usual=(None, 10_000),
+                       unusual="resources over £10,000 a term are very unusual")
+TYPED_COST = Limits("a pupil's share cannot be less than nothing")
+SCORE = Limits(lowest=None)          # any scale, negatives included; only absurd sizes refused
+ATTENDANCE = Limits(lowest=None, highest=10_000.0, usual=(0.0, 1.0),
+                    unusual="attendance is between 0% and 100%")
+
 SETTINGS = Table("Settings", (
     C("Setting", required=True, aliases=("Name", "Item"), width=28),
     C("Value", required=True, width=40),
@@ -233,7 +270,7 @@ STAFF = Table("Staff", (
     C("Name", required=True, aliases=("Staff", "Staff member", "Delivered by"), width=22),
     C("Role", width=24),
     C("Hourly cost", K.MONEY, required=True, aliases=("Cost per hour", "Hourly rate", "Rate"),
-      width=12),
+      width=12, limits=HOURLY_COST),
 ), markers=("Name", "Hourly cost"))
 
 PROVISIONS = Table("Provisions", (
@@ -242,11 +279,12 @@ PROVISIONS = Table("Provisions", (
     C("Area of need", K.CHOICE, choices=AREA, aliases=("Area", "Broad area of need"), width=30),
     C("Delivered by", aliases=("Staff", "Who"), width=18),
     C("Sessions per week", K.NUMBER, aliases=("Sessions/week", "Sessions a week", "Frequency"),
-      width=10),
+      width=10, limits=SESSIONS),
     C("Minutes per session", K.NUMBER, aliases=("Minutes", "Session length", "Mins per session",
-                                                 "Duration"), width=10),
-    C("Weeks", K.NUMBER, aliases=("Number of weeks", "Weeks per term"), width=8),
-    C("Resource cost", K.MONEY, aliases=("Resources", "Resource costs"), width=11),
+                                                 "Duration"), width=10, limits=MINUTES),
+    C("Weeks", K.NUMBER, aliases=("Number of weeks", "Weeks per term"), width=8, limits=WEEKS),
+    C("Resource cost", K.MONEY, aliases=("Resources", "Resource costs"), width=11,
+      limits=RESOURCE_COST),
     C("Measure", aliases=("Assessment", "Entry/exit measure"), width=20),
     C("Measure kind", K.CHOICE, choices=MEASURE_KIND, width=13),
     C("Higher is better", K.YES_NO, choices=YES_NO, width=9),
@@ -281,21 +319,24 @@ PROVISION_ROWS = Table("Provision table", (
       note="blank: the Provisions default"),
     C("Delivered by", aliases=("Staff", "Who"), width=16, note="blank: the Provisions default"),
     C("Sessions per week", K.NUMBER, aliases=("Sessions/week", "Sessions a week", "Frequency"),
-      width=9),
+      width=9, limits=SESSIONS),
     C("Minutes per session", K.NUMBER, aliases=("Minutes", "Session length", "Mins per session",
-                                                 "Duration"), width=9),
-    C("Weeks", K.NUMBER, aliases=("Number of weeks",), width=7),
+                                                 "Duration"), width=9, limits=MINUTES),
+    C("Weeks", K.NUMBER, aliases=("Number of weeks",), width=7, limits=WEEKS),
     C("Group", aliases=("Group name", "Group label"), width=10,
       note="blank: everyone on this provision on this sheet"),
-    C("Group size", K.INTEGER, width=8, note="optional; overrides the counted size"),
+    C("Group size", K.INTEGER, width=8, note="optional; overrides the counted size",
+      limits=GROUP_SIZE),
     C("Start date", K.DATE, aliases=("Start", "From"), width=11),
     C("End date", K.DATE, aliases=("End", "To"), width=11),
     C("Target", aliases=("Outcome sought", "Intended outcome"), width=30),
-    C("Pre", K.SCORE, aliases=("Entry", "Entry score", "Pre score", "Baseline"), width=8),
-    C("Post", K.SCORE, aliases=("Exit", "Exit score", "Post score"), width=8),
+    C("Pre", K.SCORE, aliases=("Entry", "Entry score", "Pre score", "Baseline"), width=8,
+      limits=SCORE),
+    C("Post", K.SCORE, aliases=("Exit", "Exit score", "Post score"), width=8, limits=SCORE),
     C("Outcome", K.CHOICE, choices=OUTCOME, width=15),
     C("Next step", K.CHOICE, choices=NEXT_STEP, aliases=("Next steps",), width=11),
-    C("Cost", K.MONEY, width=10, note="worked out for you; a number typed here overrides it"),
+    C("Cost", K.MONEY, width=10, note="worked out for you; a number typed here overrides it",
+      limits=TYPED_COST),
     C("Comments", aliases=("Comment", "Notes"), width=30),
 ), markers=("Pupil", "Provision"))
 
@@ -305,7 +346,8 @@ REVIEW_ROWS = Table("Pupil review table", (
     C("Target 1", width=30), C("Target 1 outcome", K.CHOICE, choices=OUTCOME, width=14),
     C("Target 2", width=30), C("Target 2 outcome", K.CHOICE, choices=OUTCOME, width=14),
     C("Target 3", width=30), C("Target 3 outcome", K.CHOICE, choices=OUTCOME, width=14),
-    C("Attendance", K.PERCENT, required=True, aliases=("Attendance %",), width=11),
+    C("Attendance", K.PERCENT, required=True, aliases=("Attendance %",), width=11,
+      limits=ATTENDANCE),
     C("Reading", width=14), C("Writing", width=14), C("Maths", aliases=("Math", "Mathematics"),
                                                        width=14),
     C("Staff views", aliases=("Staff view", "Teacher views"), width=34),

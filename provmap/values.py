@@ -7,6 +7,7 @@ understands.  The reader turns a BadValue into a located problem.
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime, time, timedelta
 
@@ -40,7 +41,10 @@ def parse_number(value: object) -> float | None:
     if isinstance(value, bool):
         raise BadValue("is TRUE/FALSE, not a number")
     if isinstance(value, (int, float)):
-        return float(value)
+        n = float(value)
+        if not math.isfinite(n):
+            raise BadValue(f"'{value}' is not a number a workbook can hold")
+        return n
     if isinstance(value, (datetime, date)):
         raise BadValue("is a date, not a number")
     text = str(value).strip()
@@ -53,6 +57,8 @@ def parse_number(value: object) -> float | None:
     if not _NUMBER.match(core):
         raise BadValue(f"'{text}' is not a number")
     n = float(core)
+    if not math.isfinite(n):                                    # 400 nines overflow to inf
+        raise BadValue(f"'{text[:20]}...' is too long to be a number")
     return -n if negative else n
 
 
@@ -79,10 +85,7 @@ def parse_percent(value: object) -> float | None:
     n = parse_number(value)
     if n is None:
         return None
-    frac = n if 0 <= n <= 1 else n / 100
-    if not 0 <= frac <= 1:
-        raise BadValue(f"'{value}' is not a percentage between 0 and 100")
-    return frac
+    return n if 0 <= n <= 1 else n / 100     # outside 0-100%: a warning (schema.ATTENDANCE)
 
 
 _AGE_YM = re.compile(r"^(\d+)\s*(?:y|yr|yrs|years?)\s*,?\s*(?:(\d+)\s*(?:m|mth|mths|months?))?$")

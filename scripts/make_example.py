@@ -1,7 +1,10 @@
-"""Write the example school's provision map.
+"""Write the example school's provision maps, or a trust of example schools.
 
-    python scripts/make_example.py                      # workbooks/Provision map 2025-26.xlsx
+    python scripts/make_example.py                # workbooks/Provision map 2024-25.xlsx and 2025-26
     python scripts/make_example.py --pupils 20000 --out /tmp/big.xlsx
+    python scripts/make_example.py --pupils 2000 --year 2024-25 --out /tmp/big-2024-25.xlsx
+    python scripts/make_example.py --years 3 --out /tmp/history     # 2023-24 to 2025-26
+    python scripts/make_example.py --trust 40 --pupils 400 --out /tmp/trust
 """
 
 from __future__ import annotations
@@ -14,25 +17,61 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from provmap.example import YEAR, write_example  # noqa: E402
+from provmap.example import MOST_SCHOOLS, YEAR, write_example, write_trust  # noqa: E402
+from provmap.example_years import write_history  # noqa: E402
+
+WORKBOOKS = ROOT / "workbooks"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Write a fictional school's provision map.")
-    parser.add_argument("--pupils", type=int, default=200, help="pupils on roll (default 200)")
+    parser.add_argument("--pupils", type=int, default=200,
+                        help="pupils on roll (default 200; with --trust, in each school)")
     parser.add_argument("--seed", type=int, default=2025, help="random seed (default 2025)")
     parser.add_argument("--terms", type=int, default=3, choices=(1, 2, 3),
                         help="terms with provision (default 3: Summer under way)")
-    parser.add_argument("--out", type=Path,
-                        default=ROOT / "workbooks" / f"Provision map {YEAR}.xlsx")
+    parser.add_argument("--trust", type=int, metavar="N",
+                        help=f"write N differently named schools (up to {MOST_SCHOOLS}) "
+                             "into the folder --out")
+    parser.add_argument("--year", default=YEAR,
+                        help=f"with --out FILE: the academic year, {YEAR} (default) or earlier")
+    parser.add_argument("--years", type=int, metavar="N",
+                        help=f"write the last N years, ending {YEAR}, into the folder --out "
+                             "(default without --out: 2 years into workbooks/)")
+    parser.add_argument("--out", type=Path, help="the workbook to write (with --trust or "
+                        "--years: the folder)")
     args = parser.parse_args(argv)
     if args.pupils < 20:
         parser.error("--pupils must be at least 20")
+    if args.out is None and args.trust is None and args.years is None:
+        args.out, args.years = WORKBOOKS, 2
     start = time.perf_counter()
-    path = write_example(args.out, pupils=args.pupils, seed=args.seed, terms=args.terms)
-    size = path.stat().st_size / 1024
-    print(f"Wrote {path} ({args.pupils:,} pupils, {size:,.0f} KB) in "
-          f"{time.perf_counter() - start:.1f} s")
+    if args.trust is not None:
+        if not 1 <= args.trust <= MOST_SCHOOLS:
+            parser.error(f"--trust must be from 1 to {MOST_SCHOOLS}")
+        if args.out is None:
+            parser.error("--trust needs --out FOLDER")
+        paths = write_trust(args.out, args.trust, pupils=args.pupils, seed=args.seed,
+                            terms=args.terms)
+        size = sum(p.stat().st_size for p in paths) / 1024
+        print(f"Wrote {len(paths)} schools of {args.pupils:,} pupils into {args.out} "
+              f"({size:,.0f} KB) in {time.perf_counter() - start:.1f} s")
+        return 0
+    if args.years is not None:
+        if args.years < 1 or args.out is None:
+            parser.error("--years needs N of 1 or more and --out FOLDER")
+        paths = write_history(args.out, pupils=args.pupils, seed=args.seed, years=args.years,
+                              terms=args.terms)
+    else:
+        try:
+            paths = [write_example(args.out, pupils=args.pupils, seed=args.seed,
+                                   terms=args.terms, year=args.year)]
+        except ValueError as e:
+            parser.error(str(e))
+    for path in paths:
+        print(f"Wrote {path} ({path.stat().st_size / 1024:,.0f} KB)")
+    print(f"{len(paths)} workbook{'s' if len(paths) > 1 else ''} of the example school "
+          f"({args.pupils:,} pupils in {YEAR}) in {time.perf_counter() - start:.1f} s")
     return 0
 
 

@@ -6,17 +6,28 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from builders import build_workbook  # noqa: E402
+from invariants import unlocated_exclusions  # noqa: E402
 
 
 @pytest.fixture
 def make_workbook(tmp_path):
-    """Build a small standard workbook; keyword arguments replace its parts."""
+    """Build a small standard workbook; keyword arguments replace its parts.
+
+    After the test, every workbook it built is held to the invariant that each row left out
+    of the numbers has an error at its own sheet and row.
+    """
     counter = iter(range(10_000))
+    built: list[Path] = []
 
     def make(**parts):
-        return build_workbook(tmp_path / f"map{next(counter)}.xlsx", **parts)
+        path = build_workbook(tmp_path / f"map{next(counter)}.xlsx", **parts)
+        built.append(path)
+        return path
 
-    return make
+    yield make
+    for path in built:
+        if path.exists():
+            assert not unlocated_exclusions(path), f"{path.name}: rows left out unlocated"
 
 
 def soffice_or_skip() -> str:

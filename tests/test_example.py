@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import importlib.util
 import time
 from collections import Counter
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 import provmap
 from provmap import schema
-from provmap.example import DELIBERATE, class_names, generate_school, write_example
+from provmap.example import (DELIBERATE, MOST_SCHOOLS, YEARS, class_names, generate_school,
+                             school_names, trust_file, write_example, write_trust)
+from provmap.example_years import generate_history, write_history
 from provmap.problems import Severity
 from provmap.upn import has_valid_check_letter
 
 MID_SUMMER = date(2026, 6, 20)
+MAKE_EXAMPLE = Path(__file__).resolve().parent.parent / "scripts" / "make_example.py"
 
 
 @pytest.fixture(scope="module")
@@ -125,3 +130,165 @@ def test_a_big_school_generates_quickly():
     assert len({(p["Forename"], p["Surname"]) for p in data.pupils}) == 2_000
     assert len(data.classes) == 70
     assert all(schema.SEN_STATUS.canonical(p["SEN status"]) for p in data.pupils)
+
+
+def test_school_names_are_plausible_different_and_deterministic():
+    names = school_names(40)
+    assert names == school_names(40) and names != school_names(40, seed=1)
+    assert len(set(names)) == 40
+    assert all("Primary" in n for n in names)
+    assert sum(" CE " in n or "Catholic" in n for n in names) >= 8     # church schools too
+    assert len(set(school_names(MOST_SCHOOLS))) == MOST_SCHOOLS
+    with pytest.raises(ValueError):
+        school_names(MOST_SCHOOLS + 1)
+
+
+def test_a_trust_of_schools_each_its_own_and_each_clean(tmp_path):
+    paths = write_trust(tmp_path / "trust", 3, pupils=40, seed=11, workers=2)
+    names = school_names(3, seed=11)
+    assert paths == [trust_file(tmp_path / "trust", n) for n in names]
+    maps = [provmap.load(p) for p in paths]
+    assert [m.settings.school for m in maps] == names
+    assert {m.settings.academic_year for m in maps} == {"2025-26"}
+    assert all(len(m.pupils) == 40 for m in maps)
+    upns = [set(m.pupils) for m in maps]
+    assert not (upns[0] & upns[1] or upns[0] & upns[2] or upns[1] & upns[2])
+    for m in maps:
+        assert [p for p in provmap.check(m) if p.severity is Severity.ERROR] == []
+    again = write_trust(tmp_path / "again", 3, pupils=40, seed=11, workers=1)
+    assert [p.read_bytes() for p in again] == [p.read_bytes() for p in paths]
+
+
+def test_make_example_writes_a_trust(tmp_path):
+    spec = importlib.util.spec_from_file_location("make_example", MAKE_EXAMPLE)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    assert script.main(["--trust", "2", "--pupils", "30", "--out", str(tmp_path)]) == 0
+    assert sorted(p.name for p in tmp_path.glob("*.xlsx")) == sorted(
+        trust_file(tmp_path, n).name for n in school_names(2))
+
+
+# --- the example school over two years ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def two_years(tmp_path_factory):
+    paths = write_history(tmp_path_factory.mktemp("years"), pupils=200, seed=2025, years=2)
+    return [provmap.load(p) for p in paths]
+
+
+def _by_upn(rows):
+    out = {}
+    for r in rows:
+        out.setdefault((r.upn, r.provision), []).append(r)
+    return out
+
+
+def test_both_years_check_with_no_errors_and_the_earlier_with_no_warnings(two_years):
+    earlier, later = two_years
+    assert (earlier.settings.academic_year, later.settings.academic_year) == ("2024-25", "2025-26")
+    assert earlier.settings.school == later.settings.school
+    for m in two_years:
+        assert [p for p in provmap.check(m) if p.severity is Severity.ERROR] == []
+    assert [p for p in provmap.check(earlier) if p.severity is Severity.WARNING] == []
+
+
+def test_the_own_year_is_the_one_generate_school_makes(two_years, example):
+    _, later = two_years
+    _, alone = example
+    assert later.pupils.keys() == alone.pupils.keys()
+    assert [(r.sheet, r.upn, r.provision, r.pre, r.post) for r in later.provision_rows()] == \
+        [(r.sheet, r.upn, r.provision, r.pre, r.post) for r in alone.provision_rows()]
+
+
+def test_the_same_children_a_year_younger(two_years):
+    earlier, later = two_years
+    stay = earlier.pupils.keys() & later.pupils.keys()
+    assert len(stay) == len(later.pupils) - 29            # the Reception children are new
+    for upn in stay:
+        a, b = earlier.pupils[upn], later.pupils[upn]
+        assert (a.forename, a.surname, a.date_of_birth) == (b.forename, b.surname,
+                                                            b.date_of_birth)
+        younger = YEARS[YEARS.index(b.year_group) - 1]
+        assert a.year_group == younger
+        assert a.class_name == younger + b.class_name[len(b.year_group):]    # 4O -> 3O
+    starters = later.pupils.keys() - earlier.pupils.keys()
+    leavers = earlier.pupils.keys() - later.pupils.keys()
+    assert {later.pupils[u].year_group for u in starters} == {"R"}
+    assert {earlier.pupils[u].year_group for u in leavers} == {"6"}
+    assert 20 <= len(leavers) <= 35
+    assert all(has_valid_check_letter(u) for u in leavers)
+    names = [(p.forename, p.surname) for m in two_years for p in m.pupils.values()]
+    assert len(set(names)) == len(earlier.pupils.keys() | later.pupils.keys())
+
+
+def test_the_sen_register_mostly_carries_over(two_years):
+    earlier, later = two_years
+    stay = earlier.pupils.keys() & later.pupils.keys()
+    on = {u for u in stay if later.pupils[u].sen_status in ("K", "E")}
+    already = {u for u in on if earlier.pupils[u].sen_status in ("K", "E")}
+    assert 0.6 <= len(already) / len(on) < 1                  # some newly identified
+    for u in already:
+        assert earlier.pupils[u].primary_need == later.pupils[u].primary_need
+
+
+def test_continue_in_the_summer_is_the_same_provision_in_the_next_autumn(two_years):
+    earlier, later = two_years
+    summer = [r for r in earlier.provision_rows("Summer")]
+    autumn = _by_upn(r for r in later.provision_rows("Autumn"))
+    carried = [r for r in summer if r.next_step == "Continue"]
+    assert len(carried) > 20
+    assert {r.next_step for r in summer} >= {"Continue", "Stop", "Change"}
+    for r in carried:
+        [then] = autumn[(r.upn, r.provision)]
+        assert then.pre == r.post
+        assert then.target == r.target
+
+
+def test_the_earlier_year_is_finished(two_years):
+    earlier, _ = two_years
+    assert earlier.terms_with_provision == ["Autumn", "Spring", "Summer"]
+    measured = [r for r in earlier.provision_rows()
+                if earlier.provision(r.provision).type != schema.QFT]
+    assert measured and all(r.pre is not None and r.post is not None and r.outcome
+                            and r.next_step for r in measured)
+    reviews = [r for r in earlier.review_rows("Summer")]
+    assert reviews and all(r.attendance is not None for r in reviews)
+    assert provmap.rollup(earlier).term == "Summer"
+
+
+def test_history_is_deterministic_and_any_size_works(tmp_path):
+    a = write_history(tmp_path / "a", pupils=60, seed=4, years=3)
+    b = write_history(tmp_path / "b", pupils=60, seed=4, years=3)
+    assert [p.name for p in a] == ["Provision map 2023-24.xlsx", "Provision map 2024-25.xlsx",
+                                   "Provision map 2025-26.xlsx"]
+    assert [p.read_bytes() for p in a] == [p.read_bytes() for p in b]
+    one = write_example(tmp_path / "one.xlsx", pupils=60, seed=4, year="2024-25")
+    assert one.read_bytes() == a[1].read_bytes()
+    for p in a[:2]:
+        m = provmap.load(p)
+        assert [x for x in provmap.check(m) if x.severity is not Severity.INFO] == []
+    with pytest.raises(ValueError):
+        generate_school(year="2026-27")
+
+
+def test_a_big_school_has_a_history_quickly():
+    start = time.perf_counter()
+    history = generate_history(pupils=2_000, seed=1, years=2)
+    assert time.perf_counter() - start < 20
+    earlier = history["2024-25"]
+    upns = [p["UPN"] for p in earlier.pupils]
+    assert len(set(upns)) == len(upns) and all(has_valid_check_letter(u) for u in upns)
+
+
+def test_make_example_writes_both_years_by_default(tmp_path, monkeypatch):
+    spec = importlib.util.spec_from_file_location("make_example", MAKE_EXAMPLE)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    monkeypatch.setattr(script, "WORKBOOKS", tmp_path)
+    assert script.main([]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Provision map 2024-25.xlsx",
+                                                           "Provision map 2025-26.xlsx"]
+    assert script.main(["--year", "2024-25", "--pupils", "30", "--out",
+                        str(tmp_path / "x.xlsx")]) == 0
+    assert provmap.load(tmp_path / "x.xlsx").settings.academic_year == "2024-25"

@@ -12,7 +12,7 @@ from datetime import date
 
 from ..model import Map
 from ..problems import Problem
-from . import groups, progress, references, register
+from . import groups, progress, ranges, references, register
 from .context import Context
 
 CHECKS = (
@@ -31,6 +31,8 @@ CHECKS = (
     progress.assessments,
     progress.review_views,
     progress.date_order,
+    ranges.unlikely_scores,
+    ranges.dates_in_year,
 )
 
 
@@ -39,6 +41,7 @@ def run_checks(m: Map, today: date | None = None) -> list[Problem]:
     problems = list(m.problems)
     for check in CHECKS:
         problems.extend(check(m, ctx))
+    problems.extend(references.relies_on_errors(m, ctx, problems))
     return sort_problems(problems, m.sheet_order)
 
 

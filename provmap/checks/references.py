@@ -123,3 +123,48 @@ def class_matches(m: Map, ctx: Context) -> Iterator[Problem]:
                               f"{pupil.name} is in class {pupil.class_name} on the register, "
                               f"but is on the {sheet.class_name} sheet.",
                               "check the class on the Pupils sheet")
+
+
+#: Errors on a register row that make the rows using that pupil unusable.  (A bad date of
+#: birth does not stop the pupil's provision being counted; a UPN that is wrong does.)
+_PUPIL_BLOCKING = {Code.BAD_UPN, Code.BAD_UPN_CHECK_LETTER, Code.DUPLICATE_UPN}
+
+
+def relies_on_errors(m: Map, ctx: Context, found: list[Problem]) -> Iterator[Problem]:
+    """A class-sheet row that uses a Pupils, Provisions or Staff row with an error is left
+    out of the numbers; say so at the row itself, so the SENCo finds every row affected.
+
+    Runs after the other checks (``found`` is what they and the reader reported).  A row
+    with an error of its own is already located and left out, so it is not told twice.
+    """
+    errors: dict[tuple[str, int], Problem] = {}
+    for p in found:
+        if p.is_error and p.sheet is not None and p.row is not None:
+            errors.setdefault((p.sheet.casefold(), p.row), p)
+
+    def on(record, blocking=None) -> Problem | None:
+        p = errors.get((record.layout.sheet.casefold(), record.row)) if record else None
+        return p if p and (blocking is None or p.code in blocking) else None
+
+    for row in m.provision_rows():
+        if row.upn is None or row.provision is None or (row.sheet.casefold(), row.row) in errors:
+            continue
+        provision = m.provision(row.provision)
+        d = row_delivery(m, row)
+        member = m.staff_member(d.delivered_by) if d.type not in (QFT, None) else None
+        if member is not None and member.hourly_cost is None:
+            member = None                         # staff_known has said so at this row
+        for record, blocking, key, what in (
+                (m.pupils.get(row.upn), _PUPIL_BLOCKING, "pupil", "the pupil's row on"),
+                (provision, None, "provision", f"{row.provision}'s row on"),
+                (member, None, "delivered_by", f"{d.delivered_by}'s row on")):
+            cause = on(record, blocking)
+            if cause is None:
+                continue
+            yield error(Code.RELIES_ON_ERROR, row.sheet,
+                        row.at(key) if row.layout.columns.get(key) else row.at("provision"),
+                        f"This row is left out of the numbers: {what} the {cause.sheet} sheet "
+                        f"has an error ({cause.message.rstrip('.')}).",
+                        f"fix {cause.sheet} {cause.cell or 'row ' + str(cause.row)}, and this "
+                        "row counts again")
+            break

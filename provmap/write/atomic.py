@@ -9,11 +9,6 @@ from pathlib import Path
 from typing import Iterator
 
 
-def safe_file_name(name: str) -> str:
-    """A report's file name from staff text (a school's name): no character Windows refuses."""
-    return "".join(ch if ch not in '\\/:*?"<>|' else "-" for ch in name)
-
-
 @contextmanager
 def atomic_write(target: Path | str, suffix: str = ".xlsx") -> Iterator[Path]:
     """Yield a temporary path in the target's folder; rename it over the target on success.

@@ -24,7 +24,8 @@ import xlsxwriter
 from .. import disclosure as dc
 from ..schema import C_AND_I, C_AND_L, GROUP, NEED_AREA, ONE_TO_ONE, QFT, S_AND_P, SEMH_AREA
 from . import page
-from .atomic import atomic_write, safe_file_name
+from .names import report_filename
+from .atomic import atomic_write
 
 SEN_LABEL = {"K": "SEN support", "E": "EHC plan", "N": "No SEN (monitoring or catch-up)"}
 AREAS = [C_AND_I, C_AND_L, SEMH_AREA, S_AND_P]
@@ -509,8 +510,7 @@ def write_governors(rollup: Any, out_dir: Path) -> Path:
     school, year, term = settings.school, settings.academic_year, rollup.term
     t = int(settings.suppress_below)
     tables = governors_tables(rollup)
-    safe_name = safe_file_name(f"{school} {year} {term} - Governors report.xlsx")
-    target = Path(out_dir) / safe_name
+    target = Path(out_dir) / report_filename(school, year, term, "Governors report")
     term_year = f"{term} {year}"
     with atomic_write(target) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"in_memory": True, "strings_to_formulas": False,

@@ -13,13 +13,20 @@ Sections = tuple[str, str, str]       # left, centre, right
 PAGE_NUMBERS: Sections = ("", "Page &P of &N", "")
 
 
-def escape(text: str) -> str:
-    """Text from the workbook, safe in a header or footer."""
+LONGEST = 255                         # Excel drops a longer header or footer altogether
+
+
+def escape(text: str, limit: int = 60) -> str:
+    """Text from the workbook, safe in a header or footer (and short enough to fit)."""
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[:limit - 1].rstrip() + "…"
     return text.replace("&", "&&")
 
 
 def _sections(parts: Sections) -> str:
-    return "".join(f"&{code}{text}" for code, text in zip("LCR", parts) if text)
+    joined = "".join(f"&{code}{text}" for code, text in zip("LCR", parts) if text)
+    return joined if len(joined) <= LONGEST else joined[:LONGEST].rstrip("&")
 
 
 def a4(ws, *, landscape: bool, header: Sections, footer: Sections = PAGE_NUMBERS,

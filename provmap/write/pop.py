@@ -14,7 +14,6 @@ text is written as a string, never as a formula.
 from __future__ import annotations
 
 import os
-import re
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import date
 from pathlib import Path
@@ -25,6 +24,7 @@ import xlsxwriter
 from ..progress import Progress
 from ..schema import NEED, QFT
 from . import page
+from .names import safe_part
 from .atomic import atomic_write
 from .pdf import PdfUnavailable, convert_to_pdf
 from .pop_data import (
@@ -270,11 +270,8 @@ def _money(v: float) -> str:
 
 def pop_filename(data: PopData) -> Path:
     """`<class>/<surname> <forename> <UPN>.xlsx`, made safe for any file system."""
-    def safe(s: str | None, fallback: str) -> str:
-        s = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "-", (s or "").strip()).strip(" .")
-        return s or fallback
-    return Path(safe(data.class_name, "No class")) / \
-        f"{safe(data.surname, 'Pupil')} {safe(data.forename, '')} {data.upn}.xlsx".replace("  ", " ")
+    return Path(safe_part(data.class_name, "No class")) / " ".join(filter(None, (
+        safe_part(data.surname, "Pupil"), safe_part(data.forename), f"{data.upn}.xlsx")))
 
 
 def render_pop(data: PopData, path: Path, *, costs: bool = True) -> Path:

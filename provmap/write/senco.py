@@ -10,7 +10,6 @@ text.
 from __future__ import annotations
 
 import math
-import re
 from datetime import date
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import xlsxwriter
 from ..numbers import (FLAG_MISSING, FLAG_NO_PROGRESS, FLAG_NO_PROVISION, FLAG_PROVISION,
                        FLAG_THRESHOLD, Rollup)
 from . import page
+from .names import report_filename
 from .atomic import atomic_write
 
 MONEY = "£#,##0.00"
@@ -39,8 +39,7 @@ _FORMATS = {
 def senco_filename(rollup: Rollup) -> str:
     """`<school> <year> <term> - SENCo rollup.xlsx`, safe on Windows and macOS."""
     s = rollup.map.settings
-    name = f"{s.school} {s.academic_year} {rollup.term} - SENCo rollup.xlsx"
-    return re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "-", name)
+    return report_filename(s.school, s.academic_year, rollup.term, "SENCo rollup")
 
 
 def write_senco(rollup: Rollup, out_dir: Path) -> Path:

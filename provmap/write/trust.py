@@ -16,9 +16,10 @@ import pandas as pd
 import xlsxwriter
 
 from .. import disclosure as dc
-from ..trust import ALL, REPORT_SUFFIX, TOTAL, TrustReport
+from ..trust import ALL, TOTAL, TrustReport
 from . import page
-from .atomic import atomic_write, safe_file_name
+from .atomic import atomic_write
+from .names import report_filename
 from .governors import _Writer
 
 MONEY = {"Cost this term", "Year cost", "Cost per pupil with provision", "Cost",
@@ -31,7 +32,7 @@ TEXT = {"School", "Provision", "Type", "Area of need", "Measure", "Impact", "Not
 
 def report_name(report: TrustReport) -> str:
     """``<name> <year> <term> - Trust report.xlsx``, safe as a file name."""
-    return safe_file_name(f"{report.name} {report.year} {report.term}{REPORT_SUFFIX}")
+    return report_filename(report.name, report.year, report.term, "Trust report")
 
 
 def _kind(col: str) -> str:
