@@ -170,6 +170,7 @@ def _section(ws, w: _Cells, r: int, title: str, table: pd.DataFrame, empty: str,
     ws.write_string(r, 0, title, w.h2)
     r += 1
     if not len(table):
+        ws.merge_range(r, 0, r, 2, "", w.para)
         ws.write_string(r, 0, empty, w.para)
         return r + 1
     if note:
