@@ -261,7 +261,7 @@ def cmd_roll_forward(args) -> int:
 
 def cmd_trust(args) -> int:
     from .disclosure import DisclosureError
-    from .trust import TrustRefused, trust
+    from .trust_numbers import TrustRefused, trust
     from .write.trust import write_trust
 
     try:

@@ -1,4 +1,4 @@
-"""The trust report workbook: renders a :class:`provmap.trust.TrustReport`, nothing more.
+"""The trust report workbook: renders a :class:`provmap.trust_numbers.TrustReport`, nothing more.
 
 Sheets: Summary, Schools, By provision, By area of need, Charts (native charts), each on
 A4 through :mod:`provmap.write.page`.  The tables arrive disclosure-controlled; the cell
@@ -16,7 +16,7 @@ import pandas as pd
 import xlsxwriter
 
 from .. import disclosure as dc
-from ..trust import ALL, TOTAL, TrustReport
+from ..trust_numbers import ALL, TOTAL, TrustReport
 from . import page
 from .atomic import atomic_write
 from .names import report_filename
