@@ -486,8 +486,10 @@ def trust(paths: Iterable[Path | str], term: str | None = None, name: str = "Tru
     not_included = [{"School": p.school or None, "File": Path(p.path).name, "Reason": p.reason}
                     for p in parts if p.reason is not None]
     if not usable:
-        raise TrustRefused(f"none of the {len(parts)} workbooks could be used: "
-                           f"{Path(parts[0].path).name}: {parts[0].reason}")
+        first = f"{Path(parts[0].path).name}: {parts[0].reason}"
+        raise TrustRefused(f"the workbook could not be used ({first})" if len(parts) == 1
+                           else f"none of the {len(parts)} workbooks could be used (the "
+                           f"first, {first})")
     seen: dict[str, SchoolPart] = {}
     for p in usable:
         other = seen.setdefault(_fold(p.school), p)

@@ -218,7 +218,10 @@ def test_workbooks_of_different_years_are_refused(tmp_path):
 
 def test_no_usable_workbook_is_refused(tmp_path):
     (tmp_path / "x.xlsx").write_text("nothing")
-    with pytest.raises(TrustRefused, match="none of the 1 workbooks"):
+    with pytest.raises(TrustRefused, match="the workbook could not be used"):
+        trust([tmp_path])
+    (tmp_path / "y.xlsx").write_text("nothing either")
+    with pytest.raises(TrustRefused, match="none of the 2 workbooks could be used"):
         trust([tmp_path])
     (tmp_path / "empty").mkdir()
     with pytest.raises(TrustRefused, match="no workbooks"):
