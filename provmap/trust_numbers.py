@@ -168,8 +168,10 @@ def read_schools(paths: Sequence[Path], term: str | None,
     workers = min(workers or os.cpu_count() or 1, len(paths))
     if workers <= 1:
         return [read_school(str(p), term) for p in paths]
-    # fork: the workers start with provmap, pandas and numpy already imported
-    ctx = multiprocessing.get_context("fork")
+    # fork: the workers start with provmap, pandas and numpy already imported (Windows has
+    # no fork: there each worker imports them once)
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
             return list(pool.map(read_school, [str(p) for p in paths], [term] * len(paths)))

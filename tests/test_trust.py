@@ -342,3 +342,11 @@ def test_every_sheet_prints_on_a4(written, soffice, tmp_path):
                   "The figures as pictures"):
         assert title in text, title
     assert text.count("\f") == len(sizes) == 5
+
+
+def test_the_pool_and_one_process_give_the_same_report(folder, report):
+    alone = trust([folder], workers=1)
+    pooled = trust([folder], workers=2)
+    for name in ("summary", "schools", "by_provision", "by_area", "not_included", "left_out"):
+        assert getattr(alone, name).equals(getattr(pooled, name)), name
+        assert getattr(report, name).equals(getattr(pooled, name)), name
