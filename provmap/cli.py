@@ -35,6 +35,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _Refused as exc:
         print(f"provmap: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
+    except BrokenPipeError:                    # `provmap check ... | head`: the reader left
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except OSError as exc:                     # a folder we cannot write, a full disk
         print(f"provmap: could not write {exc.filename or 'the output'}: {exc.strerror}. "
               "Check the folder exists and you may write to it.", file=sys.stderr)
@@ -99,6 +103,14 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--out", type=Path, default=Path("."), help="output folder (default: here)")
     t.add_argument("--name", default="Trust", help="the trust's name on the report")
     t.set_defaults(run=cmd_trust)
+
+    sv = sub.add_parser("serve", help="the SENCo's page: check the workbook and download "
+                        "everything in a web browser, on this computer only")
+    sv.add_argument("--port", type=int,
+                    help="default 8765 (or the next free port); 0 for any free port")
+    sv.add_argument("--no-browser", action="store_true",
+                    help="only print the address; do not open the browser")
+    sv.set_defaults(run=cmd_serve)
     return p
 
 
@@ -279,6 +291,23 @@ def cmd_trust(args) -> int:
               file=sys.stderr)
     print(f"Wrote {path}")
     return EXIT_OK
+
+
+def cmd_serve(args) -> int:
+    try:
+        import flask  # noqa: F401
+    except ModuleNotFoundError:
+        raise _Refused("provmap serve needs Flask, which is not installed; install it with "
+                       "pip install 'provmap[web]' and run provmap serve again.") from None
+    from .web.server import PortBusy, serve
+
+    if args.port is not None and not 0 <= args.port <= 65535:
+        raise _Refused(f"--port {args.port} is not a port; use a number from 1024 to 65535, "
+                       "or 0 for any free port.")
+    try:
+        return serve(args.port, open_browser=not args.no_browser)
+    except PortBusy as exc:
+        raise _Refused(str(exc)) from None
 
 
 if __name__ == "__main__":  # pragma: no cover

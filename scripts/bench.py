@@ -10,11 +10,15 @@ file, with its peak memory (the child's max RSS from wait4):
 - `rollup`: `provmap rollup` (reads, checks, computes, writes two workbooks);
 - `pop`: `provmap pop` for every K/E pupil of the school, against a floor of XlsxWriter
   writing the same number of workbooks with the same cells and no formatting, on one core;
-- `pop --pdf`: against one batch `soffice --convert-to pdf` of the same files.
+- `pop --pdf`: against one batch `soffice --convert-to pdf` of the same files;
+- `serve` (with --serve): `provmap serve`'s page, from the upload to the downloads being
+  ready (check, SENCo rollup, governors' report, POPs, zips), against the termly script
+  writing the same outputs from the command line.
 
     python scripts/bench.py                 # 200 and 2,000 pupils
     python scripts/bench.py --sizes 200 2000 20000 --pop
     python scripts/bench.py --trust --schools 10 20 40   # the trust report (400-pupil schools)
+    python scripts/bench.py --sizes 200 --serve
 """
 
 from __future__ import annotations
@@ -95,12 +99,53 @@ def pop_cells(folder: Path) -> list[list[tuple[int, int, object]]]:
     return books
 
 
+def serve_once(path: Path) -> tuple[float, float]:
+    """(seconds from the upload to the downloads being ready, seconds to download the
+    everything-zip) on a real `provmap serve`, as the page's form and JavaScript do it."""
+    import http.client
+    import json
+    import re
+    import uuid
+    proc = subprocess.Popen([PY, "-m", "provmap", "serve", "--no-browser", "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                            cwd=ROOT)
+    try:
+        m = re.search(r":(\d+)/\?token=(\S+)", proc.stdout.readline())
+        port, token = int(m.group(1)), m.group(2)
+        headers = {"Cookie": f"provmap_token_{port}={token}"}
+        boundary = uuid.uuid4().hex
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"workbook\"; "
+                f"filename=\"{path.name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                ).encode() + path.read_bytes() + f"\r\n--{boundary}--\r\n".encode()
+
+        def ask(method: str, url: str, data: bytes | None = None, extra=None):
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+            c.request(method, url, body=data, headers={**headers, **(extra or {})})
+            r = c.getresponse()
+            return r, r.read()
+        start = time.perf_counter()
+        r, _ = ask("POST", "/check", body,
+                   {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        job = r.getheader("Location")
+        while json.loads(ask("GET", job + "/status")[1])["state"] in ("waiting", "running"):
+            time.sleep(0.05)
+        ready = time.perf_counter() - start
+        start = time.perf_counter()
+        ask("GET", job + "/download/all")
+        return ready, time.perf_counter() - start
+    finally:
+        proc.send_signal(2)
+        proc.wait(timeout=120)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[200, 2000])
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--pop", action="store_true", help="also time POPs (2,000-pupil school)")
     ap.add_argument("--pdf", action="store_true", help="also time POPs with --pdf")
+    ap.add_argument("--serve", action="store_true",
+                    help="also time the page of provmap serve against the termly script")
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "provmap-bench")
     args = ap.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
@@ -121,6 +166,15 @@ def main() -> None:
         for what, (t, mb) in rows:
             print(f"{n:>7} {what:<10} {t:>8.2f} {mb:>6.0f} {t / cal[0]:>10.1f} {t / opx[0]:>10.2f}")
         shutil.rmtree(out, ignore_errors=True)
+        if args.serve:
+            termly = Path(tempfile.mkdtemp(prefix="bench-termly-"))
+            t_script = min(run([PY, str(ROOT / "scripts" / "termly_rollup.py"), str(path),
+                                "--out", str(termly)])[0] for _ in range(repeat))
+            shutil.rmtree(termly, ignore_errors=True)
+            ready, download = min(serve_once(path) for _ in range(repeat))
+            print(f"{n:>7} {'serve':<10} {ready:>8.2f}        upload to downloads ready; "
+                  f"termly script {t_script:.2f} s (whole process): x{ready / t_script:.2f}; "
+                  f"the everything-zip downloads in {download:.2f} s")
         if args.pop and n == 2000:
             pops = Path(tempfile.mkdtemp(prefix="bench-pop-"))
             t_pop, mb_pop = run([PY, "-m", "provmap", "pop", str(path), "--out", str(pops)])

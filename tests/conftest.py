@@ -46,3 +46,21 @@ def soffice_or_skip() -> str:
 def soffice() -> str:
     """LibreOffice's binary for tests that open outputs in it (see soffice_or_skip)."""
     return soffice_or_skip()
+
+
+def chromium_or_skip() -> str:
+    """Debian's chromium, driven by Playwright; skip when either is missing, except in CI
+    (PROVMAP_REQUIRE_BROWSER=1), where the browser tests must run."""
+    import importlib.util
+    import os
+    import shutil
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    missing = [what for what, ok in (("chromium", exe),
+                                     ("playwright", importlib.util.find_spec("playwright")),
+                                     ("flask", importlib.util.find_spec("flask"))) if not ok]
+    if missing:
+        if os.environ.get("PROVMAP_REQUIRE_BROWSER"):
+            pytest.fail(f"the browser tests are required here (PROVMAP_REQUIRE_BROWSER) but "
+                        f"{', '.join(missing)} is missing")
+        pytest.skip(f"{', '.join(missing)} is not installed")
+    return exe

@@ -14,10 +14,11 @@ text is written as a string, never as a formula.
 from __future__ import annotations
 
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import xlsxwriter
 
@@ -491,6 +492,12 @@ def _select(m: Any, upns: Iterable[str] | None, class_name: str | None) -> list[
     return list(dict.fromkeys(chosen))
 
 
+def _ignore_ctrl_c() -> None:
+    """Workers leave Ctrl+C to the parent, which cancels the chunks not started (no
+    traceback from each worker)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _write_chunk(items: list[PopData], out_dir: str, costs: bool) -> list[str]:
     """Worker: write the POPs of one chunk (runs in a child process for big schools)."""
     out = Path(out_dir)
@@ -505,9 +512,10 @@ def write_pop(rollup: Any, upn: str, out_dir: Path | str, *, costs: bool = True)
 
 def write_pops(rollup: Any, out_dir: Path | str, upns: Iterable[str] | None = None,
                class_name: str | None = None, costs: bool = True, pdf: bool = False,
-               progress: bool = True) -> list[Path]:
+               progress: bool | Callable[[int, int], None] = True) -> list[Path]:
     """Write a POP for each chosen pupil (default: every K and E pupil); with `pdf`, a PDF
-    of each beside it.  Returns the workbooks written, then the PDFs."""
+    of each beside it.  Returns the workbooks written, then the PDFs.  ``progress`` is a
+    bar on stderr (True), nothing (False), or a callback ``(done, total)`` per POP."""
     out = Path(out_dir)
     index = _Index(rollup)
     chosen = _select(rollup.map, upns, class_name)
@@ -518,12 +526,16 @@ def write_pops(rollup: Any, out_dir: Path | str, upns: Iterable[str] | None = No
         size = max(5, min(50, len(data) // 16))
         chunks = [data[i:i + size] for i in range(0, len(data), size)]
         results: dict[int, list[str]] = {}
-        with ProcessPoolExecutor(max_workers=2) as pool:
+        with ProcessPoolExecutor(max_workers=2, initializer=_ignore_ctrl_c) as pool:
             futures = {pool.submit(_write_chunk, c, str(out), costs): i
                        for i, c in enumerate(chunks)}
-            for fut in as_completed(futures):
-                results[futures[fut]] = fut.result()
-                bar.add(len(results[futures[fut]]))
+            try:
+                for fut in as_completed(futures):
+                    results[futures[fut]] = fut.result()
+                    bar.add(len(results[futures[fut]]))
+            except BaseException:               # Ctrl+C, or the page's server stopping:
+                pool.shutdown(cancel_futures=True)  # drop the chunks not yet started
+                raise
         paths = [Path(p) for i in range(len(chunks)) for p in results[i]]
     else:
         for u in chosen:
@@ -531,7 +543,7 @@ def write_pops(rollup: Any, out_dir: Path | str, upns: Iterable[str] | None = No
             paths.append(render_pop(d, out / pop_filename(d), costs=costs))
             bar.add()
     if pdf and paths:
-        paths += convert_to_pdf(paths, progress=progress)
+        paths += convert_to_pdf(paths, progress=progress is True)
     return paths
 
 
