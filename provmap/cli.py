@@ -126,6 +126,14 @@ def _parser() -> argparse.ArgumentParser:
     tr.add_argument("--costs", action="store_true", help="include what provision cost")
     tr.set_defaults(run=cmd_transition)
 
+    t = sub.add_parser("trust", help="write the trust report: several schools' maps together")
+    t.add_argument("maps", type=Path, nargs="+", metavar="MAP",
+                   help="the schools' workbooks, or a folder of them")
+    t.add_argument("--term", help="default: the latest term with provision in any school")
+    t.add_argument("--out", type=Path, default=Path("."), help="output folder (default: here)")
+    t.add_argument("--name", default="Trust", help="the trust's name on the report")
+    t.set_defaults(run=cmd_trust)
+
     sv = sub.add_parser("serve", help="the SENCo's page: check the workbook and download "
                         "everything in a web browser, on this computer only")
     sv.add_argument("--port", type=int,
@@ -368,6 +376,28 @@ def cmd_transition(args) -> int:
 
     return _packs(args, lambda hist, say: write_transitions(
         hist, args.out, costs=args.costs, pdf=args.pdf, say=say))
+
+
+def cmd_trust(args) -> int:
+    from .disclosure import DisclosureError
+    from .trust_numbers import TrustRefused, trust
+    from .write.trust import write_trust
+
+    try:
+        report = trust(args.maps, term=args.term, name=" ".join(args.name.split()) or "Trust")
+        path = write_trust(report, args.out)
+    except TrustRefused as exc:
+        raise _Refused(f"the trust report was not written: {exc}") from None
+    except DisclosureError as exc:
+        raise _Refused(str(exc)) from None
+    for _, line in report.not_included.iterrows():
+        print(f"Not included: {line['File']}: {line['Reason']}", file=sys.stderr)
+    for _, line in report.left_out.iterrows():
+        print(f"{line['School']}: {line['Rows left out this term']} rows of {report.term} "
+              f"left out because of errors (run `provmap check {line['File']}`)",
+              file=sys.stderr)
+    print(f"Wrote {path}")
+    return EXIT_OK
 
 
 def cmd_serve(args) -> int:

@@ -34,7 +34,7 @@ Cell = tuple[Hashable, Hashable]
 
 
 class DisclosureError(Exception):
-    """The governors' report would identify a pupil; it is not written."""
+    """A report (governors', trust) would identify a pupil; it is not written."""
 
 
 def small_text(threshold: int) -> str:
@@ -187,6 +187,14 @@ class Identifiers:
         self.words = {t for t in map(_tokens, texts) if t}
         self.lengths = sorted({len(t) for t in self.words})
 
+    @classmethod
+    def union(cls, parts: Iterable[Identifiers]) -> Identifiers:
+        """One set from several (the trust's schools, each worked out in its own worker)."""
+        out = cls(())
+        out.words = set().union(*(p.words for p in parts))
+        out.lengths = sorted({len(t) for t in out.words})
+        return out
+
     def find(self, text: str) -> list[str]:
         words = _tokens(text)
         found = []
@@ -203,6 +211,14 @@ def mentions_pupil(text: str | None, pupils: Iterable[Any] | Identifiers) -> boo
         return False
     index = pupils if isinstance(pupils, Identifiers) else Identifiers(identifying_texts(pupils))
     return bool(index.find(text))
+
+
+def withhold(name: str, pupils: Iterable[Any] | Identifiers, withheld: dict[str, str]) -> str:
+    """A provision's menu name, unless staff put a pupil's name, UPN or birth date in it:
+    then ``Provision N (name withheld)``, the same N each time the name comes up."""
+    if mentions_pupil(name, pupils):
+        return withheld.setdefault(name, f"Provision {len(withheld) + 1} (name withheld)")
+    return name
 
 
 def scan_xlsx(path: Path, texts: Iterable[str] | Identifiers) -> list[tuple[str, str]]:
@@ -224,3 +240,19 @@ def scan_xlsx(path: Path, texts: Iterable[str] | Identifiers) -> list[tuple[str,
                 if piece.strip():
                     hits += [(name, found) for found in index.find(unescape(piece))]
     return hits
+
+
+def refuse_if_identifying(path: Path, texts: Iterable[str] | Identifiers, report: str,
+                          where: str) -> None:
+    """The last check before a report is put in place, shared by every aggregate report.
+
+    Raises :class:`DisclosureError` naming the XML part if ``path`` holds any of ``texts``;
+    ``report`` names the report ("governors' report") and ``where`` says what staff text to
+    look at, for the one-sentence answer the user gets.
+    """
+    hits = scan_xlsx(path, texts)
+    if hits:
+        part, _ = hits[0]
+        raise DisclosureError(
+            f"The {report} was not written: a pupil's name, UPN or date of birth would have "
+            f"appeared in it ({part}). Check {where}.")

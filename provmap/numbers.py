@@ -357,7 +357,7 @@ def _progress(df: pd.DataFrame, m: Map) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- the tables
 
-def _provision_table(rows: pd.DataFrame, m: Map) -> pd.DataFrame:
+def provision_table(rows: pd.DataFrame, m: Map) -> pd.DataFrame:
     """By provision, per term: pupils, groups, cost, gains and the 'most made none' flag."""
     scored = rows["gain"].notna()
     months = (rows["measure_kind"] == "months") & scored & rows["months_elapsed"].notna()
@@ -515,6 +515,34 @@ def _term_over(m: Map, today: date) -> dict[str, bool]:
 
 # --------------------------------------------------------------------------- rollup
 
+@dataclass
+class UsedRows:
+    """The first half of a rollup: which rows are used, costed and measured (see rollup)."""
+
+    term: str
+    terms: list[str]
+    all_rows: pd.DataFrame      # every provision row of the terms so far, as typed
+    rows: pd.DataFrame          # Rollup.rows
+    excluded: pd.DataFrame      # Rollup.excluded
+
+
+def used_rows(m: Map, term: str | None, problems: list[Problem]) -> UsedRows:
+    """``Rollup.rows`` and ``Rollup.excluded`` for ``term``, and nothing else.
+
+    :func:`rollup` starts here; the trust report calls it (with :func:`provision_table`) in
+    each worker so that forty schools are not made to work out flags and per-pupil tables
+    nobody reads.  Raises ValueError for a term the workbook does not have.
+    """
+    term = _canonical_term(m, term)
+    terms = list(m.settings.terms[: m.settings.term_index(term) + 1])
+    all_rows = _row_frame(m, terms)
+    usable, excluded = _prepare_rows(m, all_rows, terms, problems)
+    rows = _progress(_cost_rows(usable), m)
+    rows["_t"] = rows["term"].map({t: i for i, t in enumerate(terms)})
+    rows = rows.sort_values(["_t", "sheet_index", "row"], kind="stable").reset_index(drop=True)
+    return UsedRows(term, terms, all_rows, rows[ROW_COLUMNS].copy(), excluded)
+
+
 def rollup(map: Map, term: str | None = None, problems: list[Problem] | None = None,
            today: date | None = None) -> Rollup:  # noqa: A002 - the contract's name
     """Cost and progress of the provision of ``term`` and of the year so far.
@@ -526,15 +554,9 @@ def rollup(map: Map, term: str | None = None, problems: list[Problem] | None = N
     today = today or date.today()
     if problems is None:
         problems = _problems_for(m, today)
-    term = _canonical_term(m, term)
-    terms = list(m.settings.terms[: m.settings.term_index(term) + 1])
-
-    all_rows = _row_frame(m, terms)
-    usable, excluded = _prepare_rows(m, all_rows, terms, problems)
-    rows = _progress(_cost_rows(usable), m)
-    rows["_t"] = rows["term"].map({t: i for i, t in enumerate(terms)})
-    rows = rows.sort_values(["_t", "sheet_index", "row"], kind="stable").reset_index(drop=True)
-    rows = rows[ROW_COLUMNS].copy()
+    used = used_rows(m, term, problems)
+    term, terms, all_rows, rows, excluded = (used.term, used.terms, used.all_rows, used.rows,
+                                             used.excluded)
     now = rows[rows["term"] == term]
 
     # By pupil (year so far): every pupil with provision, and every K/E pupil.
@@ -558,7 +580,7 @@ def rollup(map: Map, term: str | None = None, problems: list[Problem] | None = N
                                     na_position="last", kind="stable")
 
     term_over = _term_over(m, today)
-    provision_terms = _provision_table(rows, m)
+    provision_terms = provision_table(rows, m)
     flags = _flags(m, rows, all_rows, terms, by_pupil, provision_terms, term_over)
     kinds = (flags[flags["UPN"].notna()].sort_values("Flag", key=lambda s: s.map(
         {k: i for i, k in enumerate(FLAG_KINDS)})).drop_duplicates(["UPN", "Flag"])

@@ -22,6 +22,7 @@ file, with its peak memory (the child's max RSS from wait4):
     python scripts/bench.py                 # 200 and 2,000 pupils
     python scripts/bench.py --sizes 200 2000 20000 --pop
     python scripts/bench.py --sizes 2000 20000 --new-year
+    python scripts/bench.py --trust --schools 10 20 40   # the trust report (400-pupil schools)
     python scripts/bench.py --sizes 200 --serve
     python scripts/bench.py --sizes 2000 --evidence
 """
@@ -294,5 +295,124 @@ def bench_evidence(pupils: int, cache: Path, repeat: int) -> None:
     shutil.rmtree(out, ignore_errors=True)
 
 
+# --- the trust report: many schools in one process pool (issue 14) -------------------------
+
+TRUST_SCHOOLS = """
+import sys
+from provmap.example import write_trust
+for p in write_trust(sys.argv[1], int(sys.argv[2]), pupils=int(sys.argv[3])):
+    print(p)
+"""
+
+
+def _tree(pid: int) -> list[int]:
+    """pid and every descendant, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo += children.get(p, [])
+    return out
+
+
+def _memory(pids: list[int]) -> tuple[float, float]:
+    """(sum of RSS, sum of PSS) in MB: PSS shares forked pages fairly between processes."""
+    rss = pss = 0
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1])
+        except OSError:
+            continue
+    return rss / 1024, pss / 1024
+
+
+def run_tree(cmd: list[str]) -> tuple[float, float, float, float]:
+    """Wall seconds, CPU seconds (user + system, the pool's workers included) and the peak
+    memory of the whole process tree (sum of RSS, sum of PSS, sampled every 50 ms)."""
+    import threading
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    peak = [0.0, 0.0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            rss, pss = _memory(_tree(proc.pid))
+            peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
+            done.wait(0.05)
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(cmd[:4])} ... failed")
+    return elapsed, usage.ru_utime + usage.ru_stime, peak[0], peak[1]
+
+
+def cpu_run(cmd: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds and peak RSS (MB) of one process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    _, status, usage = os.wait4(proc.pid, 0)
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} failed")
+    return (time.perf_counter() - start, usage.ru_utime + usage.ru_stime,
+            usage.ru_maxrss / 1024)
+
+
+def bench_trust(cache: Path, counts: list[int], pupils: int) -> None:
+    """`provmap trust` on the first 10, 20, 40 ... schools against `provmap check` run on
+    each of the same workbooks alone (a process each), measured in the same run."""
+    folder = cache / f"trust-{pupils}-example"
+    n = max(counts)
+    start = time.perf_counter()
+    done = subprocess.run([PY, "-c", TRUST_SCHOOLS, str(folder), str(n), str(pupils)],
+                          check=True, cwd=ROOT, capture_output=True, text=True)
+    paths = [Path(line) for line in done.stdout.splitlines() if line.strip()]
+    print(f"  {n} example schools of {pupils} pupils written in "
+          f"{time.perf_counter() - start:.1f} s (provmap.example.write_trust)")
+    checks = [cpu_run([PY, "-m", "provmap", "check", "--json", str(p)]) for p in paths]
+    print("wall and CPU seconds; trust's memory is its whole process tree (parent and pool)")
+    print(f"{'schools':>7} {'trust s':>8} {'check s':>8} {'ratio':>6} {'trust cpu':>9} "
+          f"{'check cpu':>9} {'ratio':>6} {'tree RSS MB':>11} {'tree PSS MB':>11} "
+          f"{'check MB':>8}")
+    out = Path(tempfile.mkdtemp(prefix="bench-trust-"))
+    for k in counts:
+        t, cpu, rss, pss = run_tree([PY, "-m", "provmap", "trust", *map(str, paths[:k]),
+                                     "--out", str(out)])
+        wall = sum(c[0] for c in checks[:k])
+        ccpu = sum(c[1] for c in checks[:k])
+        print(f"{k:>7} {t:>8.2f} {wall:>8.2f} {t / wall:>6.2f} {cpu:>9.2f} {ccpu:>9.2f} "
+              f"{cpu / ccpu:>6.2f} {rss:>11.0f} {pss:>11.0f} "
+              f"{max(c[2] for c in checks[:k]):>8.0f}")
+    shutil.rmtree(out, ignore_errors=True)
+
+
 if __name__ == "__main__":
-    main()
+    if "--trust" in sys.argv:
+        ap = argparse.ArgumentParser(description="provmap trust against provmap check")
+        ap.add_argument("--trust", action="store_true")
+        ap.add_argument("--schools", type=int, nargs="+", default=[10, 20, 40])
+        ap.add_argument("--school-pupils", type=int, default=400)
+        ap.add_argument("--cache", type=Path,
+                        default=Path(tempfile.gettempdir()) / "provmap-bench")
+        a = ap.parse_args()
+        print(f"provmap trust benchmark on {os.cpu_count()} cores; whole processes")
+        bench_trust(a.cache, a.schools, a.school_pupils)
+    else:
+        main()

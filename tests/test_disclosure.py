@@ -148,3 +148,11 @@ def test_scan_finds_names_in_any_part_even_escaped(tmp_path):
     hits = dc.scan_xlsx(path, dc.identifying_texts([p]))
     assert hits and hits[0][0] == "docProps/core.xml"
     assert dc.scan_xlsx(path, ["Jonathan Smith"]) == []
+
+
+def test_identifiers_of_several_registers_are_one_set():
+    a = dc.Identifiers(dc.identifying_texts([pupil("Leo", "Brown", "K823400100003", None)]))
+    b = dc.Identifiers(dc.identifying_texts([pupil("Aisha", "Khan", "W823400100002", None)]))
+    both = dc.Identifiers.union([a, b])
+    assert both.find("Brown, Leo and aisha khan") == ["brown leo", "aisha khan"]
+    assert both.lengths == [1, 2] and not a.find("Aisha Khan")

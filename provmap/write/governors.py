@@ -155,13 +155,6 @@ def _crosstab(reg: pd.DataFrame, by: str, order: list[str]) -> pd.DataFrame:
     return tab
 
 
-def _provision_name(name: str, pupils: Any, withheld: dict[str, str]) -> str:
-    """The menu name, unless staff put a pupil's name or UPN in it."""
-    if dc.mentions_pupil(name, pupils):
-        return withheld.setdefault(name, f"Provision {len(withheld) + 1} (name withheld)")
-    return name
-
-
 @dataclass
 class _Impact:
     table: pd.DataFrame
@@ -192,7 +185,7 @@ def _impact(now: pd.DataFrame, rollup: Any, t: int) -> _Impact:
         measure = rows["measure"].dropna()
         measure = str(measure.iloc[0]) if len(measure) else None
         assessed = rows[rows["gain"].notna()]
-        line = {"Provision": _provision_name(str(p), identifiers, withheld),
+        line = {"Provision": dc.withhold(str(p), identifiers, withheld),
                 "Type": TYPE_LABEL.get(rows["type"].mode().iloc[0], NO_TYPE),
                 "Area of need": rows["area_of_need"].mode().iloc[0],
                 "Measure": (f"{measure} ({UNIT[kind]})" if measure and kind in UNIT
@@ -536,13 +529,9 @@ def write_governors(rollup: Any, out_dir: Path) -> Path:
         _write_charts(wb, w, tables, cost_places, impact_places, school, term_year, term)
         _write_notes(wb, w, school, term_year, t)
         wb.close()
-        hits = dc.scan_xlsx(tmp, dc.identifying_texts(rollup.map.pupils.values()))
-        if hits:
-            part, _ = hits[0]
-            raise dc.DisclosureError(
-                f"The governors' report was not written: a pupil's name, UPN or date of birth "
-                f"would have appeared in it ({part}). Check the provision names on the "
-                f"Provisions sheet and the school name on the Settings sheet.")
+        dc.refuse_if_identifying(tmp, dc.identifying_texts(rollup.map.pupils.values()),
+                                 "governors' report", "the provision names on the Provisions "
+                                 "sheet and the school name on the Settings sheet")
     return target
 
 
