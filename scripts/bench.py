@@ -35,6 +35,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -163,6 +164,8 @@ def serve_once(path: Path) -> tuple[float, float]:
     try:
         m = re.search(r":(\d+)/\?token=(\S+)", proc.stdout.readline())
         port, token = int(m.group(1)), m.group(2)
+        # Drain the server's log: an unread pipe fills and the server stops answering.
+        threading.Thread(target=proc.stdout.read, daemon=True).start()
         headers = {"Cookie": f"provmap_token_{port}={token}"}
         boundary = uuid.uuid4().hex
         body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"workbook\"; "

@@ -115,7 +115,11 @@ def serve(port: int | None = None, open_browser: bool = True, *,
 
     def stop(_signum, _frame):
         raise KeyboardInterrupt
+    # Ctrl+C must stop the page even when provmap was started from a script or a desktop
+    # shortcut that left SIGINT ignored (a shell's background job inherits SIG_IGN, and
+    # Python then never raises KeyboardInterrupt).
     previous = signal.signal(signal.SIGTERM, stop)
+    previous_int = signal.signal(signal.SIGINT, stop)
     try:
         if open_browser and _has_desktop():
             webbrowser.open(url)
@@ -126,6 +130,7 @@ def serve(port: int | None = None, open_browser: bool = True, *,
         pass
     finally:
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)
         server.server_close()
         jobs = app.extensions["provmap_jobs"]
         if jobs.busy:

@@ -25,6 +25,7 @@ from .. import disclosure as dc
 from ..schema import C_AND_I, C_AND_L, GROUP, NEED_AREA, ONE_TO_ONE, QFT, S_AND_P, SEMH_AREA
 from . import page
 from .names import report_filename
+from .book import open_book
 from .atomic import atomic_write
 
 SEN_LABEL = {"K": "SEN support", "E": "EHC plan", "N": "No SEN (monitoring or catch-up)"}
@@ -513,10 +514,7 @@ def write_governors(rollup: Any, out_dir: Path) -> Path:
     target = Path(out_dir) / report_filename(school, year, term, "Governors report")
     term_year = f"{term} {year}"
     with atomic_write(target) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {"in_memory": True, "strings_to_formulas": False,
-                                            "strings_to_numbers": False,
-                                            "strings_to_urls": False})
-        wb.set_properties({
+        wb = open_book(tmp, {
             "title": f"SEN provision: summary for governors, {term_year}",
             "subject": "Special educational needs provision: costs and impact, aggregates only",
             "author": "provmap", "manager": "", "company": school, "category": "Governors",

@@ -22,6 +22,7 @@ import xlsxwriter
 from ..schema import NEED, QFT
 from . import page
 from .names import pupil_stem, safe_part
+from .book import open_book
 from .atomic import atomic_write
 from .batch import write_many
 from .pdf import PdfUnavailable, convert_to_pdf
@@ -260,7 +261,7 @@ def render_pop(data: PopData, path: Path, *, costs: bool = True) -> Path:
     """Write one POP workbook to `path`, whole or not at all."""
     path = Path(path)
     with atomic_write(path) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {"in_memory": True, "strings_to_formulas": False})
+        wb = open_book(tmp)
         try:
             _render(wb, data, costs)
         finally:

@@ -21,6 +21,7 @@ from ..numbers import (FLAG_MISSING, FLAG_NO_PROGRESS, FLAG_NO_PROVISION, FLAG_P
                        FLAG_THRESHOLD, Rollup)
 from . import page
 from .names import report_filename
+from .book import open_book
 from .atomic import atomic_write
 
 MONEY = "£#,##0.00"
@@ -46,9 +47,7 @@ def write_senco(rollup: Rollup, out_dir: Path) -> Path:
     """Write the SENCo rollup workbook into ``out_dir``; return its path."""
     target = Path(out_dir) / senco_filename(rollup)
     with atomic_write(target) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {
-            "in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
-            "strings_to_urls": False})
+        wb = open_book(tmp)
         try:
             _Writer(wb, rollup).write()
         finally:

@@ -17,6 +17,7 @@ from typing import Any, Callable, Sequence
 import xlsxwriter
 
 from . import page
+from .book import open_book
 from .atomic import atomic_write
 from .pop import (CHAR_PX, FONT, LINE_PT, MARGINS_IN, OUTCOME_FILL, PAD_PT, PALE, SIZE, TEAL,
                   lines_in)
@@ -28,12 +29,8 @@ MONEY = "£#,##0.00"
 def new_workbook(path: Any, school: str, title: str) -> xlsxwriter.Workbook:
     """A workbook that never turns text into formulas or numbers, whose document
     properties name the school and no person."""
-    wb = xlsxwriter.Workbook(str(path), {"in_memory": True, "strings_to_formulas": False,
-                                         "strings_to_numbers": False,
-                                         "strings_to_urls": False})
-    wb.set_properties({"title": title, "subject": "", "author": school, "company": school,
-                       "comments": "Confidential"})
-    return wb
+    return open_book(path, {"title": title, "subject": "", "author": school,
+                            "company": school, "comments": "Confidential"})
 
 
 def formats(wb: xlsxwriter.Workbook) -> dict:

@@ -19,13 +19,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable
 
-import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
 from .. import schema
 from ..calendar import default_term_dates, start_year
 from ..schema import (PROFESSIONALS, PROFILES, PROVISION_ROWS, PROVISIONS, PUPILS, REVIEW_ROWS,
                       SETTINGS, STAFF, Table)
+from .book import open_book
 from .atomic import atomic_write
 from .cost_formula import cost_formula, sheet_costs
 from .defaults import DEFAULT_PROVISIONS, DEFAULT_STAFF
@@ -134,11 +134,8 @@ def new_workbook(out: Path, school: str, year: str, roster: Path | None = None, 
         # A big school's sheets are assembled in temporary files rather than in memory:
         # 20,000 pupils peaked at 660 MB in memory and 330 MB this way (docs/template.md).
         in_memory = len(data.pupils) <= IN_MEMORY_PUPILS
-        wb = xlsxwriter.Workbook(str(tmp), {"in_memory": in_memory, "strings_to_formulas": False,
-                                            "strings_to_numbers": False,
-                                            "strings_to_urls": False})
-        wb.set_properties({"title": f"Provision map {year}", "company": school,
-                           "created": data.created or datetime.now()})
+        wb = open_book(tmp, {"title": f"Provision map {year}", "company": school,
+                             "created": data.created or datetime.now()}, in_memory=in_memory)
         try:
             _write(Writer(wb, school, year), data)
         finally:

@@ -13,11 +13,11 @@ import math
 from pathlib import Path
 
 import pandas as pd
-import xlsxwriter
 
 from .. import disclosure as dc
 from ..trust_numbers import ALL, TOTAL, TrustReport
 from . import page
+from .book import open_book
 from .atomic import atomic_write
 from .names import report_filename
 from .governors import _Writer
@@ -96,10 +96,7 @@ def write_trust(report: TrustReport, out_dir: Path) -> Path:
     """
     target = Path(out_dir) / report_name(report)
     with atomic_write(target) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {"in_memory": True, "strings_to_formulas": False,
-                                            "strings_to_numbers": False,
-                                            "strings_to_urls": False})
-        wb.set_properties({
+        wb = open_book(tmp, {
             "title": f"SEN provision across {report.name}, {report.term} {report.year}",
             "subject": "Special educational needs provision in the trust's schools: costs and "
                        "impact, aggregates only",
