@@ -142,6 +142,10 @@ def relies_on_errors(m: Map, ctx: Context, found: list[Problem]) -> Iterator[Pro
         if p.is_error and p.sheet is not None and p.row is not None:
             errors.setdefault((p.sheet.casefold(), p.row), p)
 
+    references = {s.casefold() for s in ("Pupils", "Provisions", "Staff")}
+    if not any(sheet.strip() in references for sheet, _ in errors):
+        return                                # the usual case: nothing to pass on
+
     def on(record, blocking=None) -> Problem | None:
         p = errors.get((record.layout.sheet.casefold(), record.row)) if record else None
         return p if p and (blocking is None or p.code in blocking) else None
