@@ -331,22 +331,31 @@ def this_year(pupils: int, seed: int, terms: int, establishment: int) -> SchoolY
             for r in rows[name]:
                 _outcome(rng, r, summer and not r["_ks2"])
     _deliberate(rows, reviews, class_order, term_names)
+    data, autumn = finish_year(rng, year0, people, sen, class_order, term_names, rows, reviews,
+                               prov, notes=("Book the EP for two Y4 consultations in the spring.",
+                                            "Nurture group moves to the library on Thursdays "
+                                            "from January."))
+    return SchoolYear(YEAR, data, people, autumn, set(picks), serial)
+
+
+def finish_year(rng: random.Random, year0: int, people: list, sen: list, class_order: list[str],
+                term_names: tuple[str, ...], rows: dict, reviews: dict, prov: dict,
+                notes: tuple[str, ...]) -> tuple[ExampleData, dict]:
+    """The end of making any year: cost overrides, the Autumn rows kept for the year after,
+    private fields dropped, profiles and professionals, and the year's data (in this order:
+    the random draws must stay in sequence for the same seed to give the same school)."""
     overrides(rng, rows, prov)
     autumn = first_term(rows, class_order, term_names[0])
     strip_private(rows)
-
     profiles, professionals = profiles_and_professionals(rng, sen, year0)
     data = ExampleData(
         pupils=[p.row for p in people], staff=[*DEFAULT_STAFF, *EXTRA_STAFF],
         provisions=list(DEFAULT_PROVISIONS), classes=class_order, terms=term_names,
         profiles=profiles, professionals=professionals, provision_rows=rows,
         review_rows=reviews, created=datetime(year0, 9, 1, 8, 0),
-        extra_sheets={"SENCo notes": [
-            ["SENCo notes (not read by provmap)"],
-            ["Book the EP for two Y4 consultations in the spring."],
-            ["Nurture group moves to the library on Thursdays from January."],
-        ]})
-    return SchoolYear(YEAR, data, people, autumn, set(picks), serial)
+        extra_sheets={"SENCo notes": [["SENCo notes (not read by provmap)"],
+                                      *([n] for n in notes)]})
+    return data, autumn
 
 
 def upn(establishment: int, serial: int, year0: int, yi: int) -> str:

@@ -23,16 +23,14 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from datetime import datetime
 from pathlib import Path
 
 from . import schema
-from .example import (CATCH_UP, ESTABLISHMENT, EXTRA_STAFF, FORENAMES, SCHOOL, SURNAMES, YEARS,
-                      ExamplePupil, SchoolYear, catch_up, choose, class_names, first_term, gain,
-                      group_sizes, measure_value, needs, new_pupil, overrides,
-                      profiles_and_professionals, register_order, review, row_frame, set_scores,
-                      strip_private, this_year, upn)
-from .write.template import (DEFAULT_PROVISIONS, DEFAULT_STAFF, ExampleData, default_term_dates,
+from .example import (CATCH_UP, ESTABLISHMENT, FORENAMES, SCHOOL, SURNAMES, YEARS,
+                      ExamplePupil, SchoolYear, catch_up, choose, class_names, finish_year, gain,
+                      group_sizes, measure_value, needs, new_pupil, register_order, review,
+                      row_frame, set_scores, this_year, upn)
+from .write.template import (DEFAULT_PROVISIONS, ExampleData, default_term_dates,
                              new_workbook, start_year)
 
 __all__ = ["generate_history", "write_history", "history_file"]
@@ -145,21 +143,10 @@ def year_before(later: SchoolYear, pupils: int, seed: int, establishment: int) -
     order = [f"{c} {t}" for c in class_order for t in term_names]
     rows = {name: rows[name] for name in order}
     reviews = {name: reviews[name] for name in order}
-    overrides(rng, rows, prov)
-    autumn = first_term(rows, class_order, term_names[0])
-    strip_private(rows)
-
-    profiles, professionals = profiles_and_professionals(rng, sen, year0)
-    data = ExampleData(
-        pupils=[p.row for p in people], staff=[*DEFAULT_STAFF, *EXTRA_STAFF],
-        provisions=list(DEFAULT_PROVISIONS), classes=class_order, terms=term_names,
-        profiles=profiles, professionals=professionals, provision_rows=rows,
-        review_rows=reviews, created=datetime(year0, 9, 1, 8, 0),
-        extra_sheets={"SENCo notes": [
-            ["SENCo notes (not read by provmap)"],
-            ["Year 6 transition meetings with the secondary SENCos in June."],
-            ["Order a second Lego therapy set for the autumn."],
-        ]})
+    data, autumn = finish_year(rng, year0, people, sen, class_order, term_names, rows, reviews,
+                               prov, notes=("Year 6 transition meetings with the secondary "
+                                            "SENCos in June.",
+                                            "Order a second Lego therapy set for the autumn."))
     return SchoolYear(year, data, people, autumn, names, serial)
 
 
