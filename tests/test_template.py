@@ -308,17 +308,17 @@ def test_a_big_school_is_written_through_temporary_files_with_the_same_result(
         tmp_path, roster, monkeypatch):
     """Above IN_MEMORY_PUPILS the writer lets XlsxWriter assemble sheets on disk (memory);
     the workbook holds the same cells either way."""
-    from provmap.write import standard
+    from provmap.write import book, standard
     small = new_workbook(tmp_path / "memory.xlsx", "Oak Tree Primary", "2025-26", roster)
     options = []
-    real = standard.xlsxwriter.Workbook
+    real = book.xlsxwriter.Workbook
 
     def spy(path, opts):
         options.append(opts["in_memory"])
         return real(path, opts)
 
     monkeypatch.setattr(standard, "IN_MEMORY_PUPILS", 3)
-    monkeypatch.setattr(standard.xlsxwriter, "Workbook", spy)
+    monkeypatch.setattr(book.xlsxwriter, "Workbook", spy)
     big = new_workbook(tmp_path / "disk.xlsx", "Oak Tree Primary", "2025-26", roster)
     assert options == [False]
     a, b = openpyxl.load_workbook(small), openpyxl.load_workbook(big)
