@@ -46,7 +46,7 @@ from .delivery import group_key, row_delivery
 from .model import Map
 from .problems import Code, Problem, Severity
 from .schema import ONE_TO_ONE, QFT
-from .values import format_age
+from .values import format_age, format_money
 
 # The kinds of flag, in the school's words; writers may group by these.
 FLAG_NO_PROGRESS = "No progress"
@@ -147,10 +147,6 @@ def _num(s: pd.Series) -> pd.Series:
 def _fmt_number(s: pd.Series) -> pd.Series:
     """Numbers for messages: 7, 7.5, 86 (no trailing .0)."""
     return s.map(lambda v: "" if pd.isna(v) else f"{v:,.2f}".rstrip("0").rstrip("."))
-
-
-def _fmt_money(v: float) -> str:
-    return f"£{v:,.2f}"
 
 
 def _row_frame(m: Map, terms: list[str]) -> pd.DataFrame:
@@ -452,8 +448,8 @@ def _flags(m: Map, rows: pd.DataFrame, all_rows: pd.DataFrame, terms: list[str],
         parts.append(pd.DataFrame({
             "UPN": above["UPN"], "Pupil": above["Pupil"], "Class": above["Class"],
             "Term": ", ".join(terms), "Provision": None, "Flag": FLAG_THRESHOLD,
-            "Detail": "year cost " + above["Year cost"].map(_fmt_money)
-            + " is above the notional SEN threshold of " + _fmt_money(threshold)}))
+            "Detail": "year cost " + above["Year cost"].map(format_money)
+            + " is above the notional SEN threshold of " + format_money(threshold)}))
 
     # K/E pupils with no provision row (used or not) in a term that has provision rows.
     reg = pd.DataFrame([{"UPN": p.upn, "Pupil": p.name, "Class": p.class_name,

@@ -23,6 +23,7 @@ from typing import Callable
 from . import check, load
 from .numbers import FLAG_KINDS, Rollup, rollup
 from .problems import Problem
+from .values import format_money
 
 READING = "Reading the workbook"
 CHECKING = "Checking"
@@ -46,11 +47,6 @@ Callback = Callable[[Step], None]
 
 class TermRefused(ValueError):
     """The term asked for is not one of the workbook's terms (the message says which are)."""
-
-
-def money(v: float) -> str:
-    """Money as the school writes it: £1,234.50."""
-    return f"£{v:,.2f}"
 
 
 @dataclass(frozen=True)
@@ -95,8 +91,8 @@ class Figures:
             f"(year so far: {', '.join(self.terms)})",
             f"  Pupils with provision: {self.pupils_with_provision} "
             f"(SEN support {by['K']}, EHC plan {by['E']}, no SEN {by['N']})",
-            f"  Cost this term: {money(self.cost_term)}; year to date: "
-            f"{money(self.cost_year)}",
+            f"  Cost this term: {format_money(self.cost_term)}; year to date: "
+            f"{format_money(self.cost_year)}",
             f"  Flags: {self.flags}" + (f" ({kinds})" if kinds else ""),
             f"  Problems: {self.errors} errors, {self.warnings} warnings; "
             f"rows left out: {self.rows_excluded}",

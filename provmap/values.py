@@ -114,6 +114,11 @@ def parse_score(value: object) -> float | None:
     return parse_number(value)
 
 
+def format_money(v: float) -> str:
+    """Money as the school writes it, to the penny: 1234.5 -> `£1,234.50`."""
+    return f"£{v:,.2f}"
+
+
 def format_age(months: float) -> str:
     """An age in months as staff write it: 86 -> `7y 2m` (the inverse of parse_score)."""
     m = int(round(months))

@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from conftest import chromium_or_skip
+from provmap.values import format_money
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "workbooks" / "Provision map 2025-26.xlsx"
@@ -193,7 +194,7 @@ def test_the_senco_checks_the_example_school_and_downloads_everything(
     f = termly.prepare(EXAMPLE).figures                  # the same figures as the script's
     assert page.inner_text("#school") == f"{f.school}: {f.term} term {f.academic_year}"
     figures = page.inner_text("#figures")
-    for words in (termly.money(f.cost_term), termly.money(f.cost_year),
+    for words in (format_money(f.cost_term), format_money(f.cost_year),
                   f"SEN support {f.by_status['K']}, EHC plan {f.by_status['E']}",
                   *(f"{k}: {n}" for k, n in f.flags_by_kind)):
         assert words in figures

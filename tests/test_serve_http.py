@@ -24,6 +24,7 @@ except ModuleNotFoundError:                      # pragma: no cover - CI install
         raise
     pytest.skip("flask is not installed (pip install -e '.[web]')", allow_module_level=True)
 
+from provmap.values import format_money
 from provmap import termly  # noqa: E402
 from provmap.web import create_app  # noqa: E402
 from provmap.web.guard import cookie_name, redact  # noqa: E402
@@ -239,7 +240,7 @@ def test_a_workbook_with_errors_shows_its_problems_figures_and_downloads(
     page = text(r)
     f = expected.figures
     assert f"{f.school}: {f.term} term {f.academic_year}" in page
-    assert f"Cost this term {termly.money(f.cost_term)}" in page
+    assert f"Cost this term {format_money(f.cost_term)}" in page
     assert f"Pupils with provision {f.pupils_with_provision} " in page
     assert f"Rows left out of the numbers {f.rows_excluded}" in page
     # every problem, in check's order, with its sheet and cell

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from provmap.values import format_money
 import provmap
 from provmap import termly
 from provmap.disclosure import DisclosureError
@@ -44,9 +45,9 @@ def test_lines_are_what_the_script_prints(make_workbook):
     f = termly.prepare(path, "Autumn").figures
     lines = f.lines()
     assert lines[0].startswith(f"{f.school}, Autumn {f.academic_year} (year so far: Autumn)")
-    assert lines[2] == f"  Cost this term: {termly.money(f.cost_term)}; year to date: " \
-                       f"{termly.money(f.cost_year)}"
-    assert termly.money(1234.5) == "£1,234.50"
+    assert lines[2] == f"  Cost this term: {format_money(f.cost_term)}; year to date: " \
+                       f"{format_money(f.cost_year)}"
+    assert format_money(1234.5) == "£1,234.50"
 
 
 def test_an_output_that_fails_is_one_line_and_the_rest_are_written(

@@ -7,6 +7,7 @@ from typing import Iterator
 from ..delivery import row_delivery
 from ..model import Map
 from ..problems import Code, Problem, info, warning
+from ..values import format_money
 from .context import Context
 
 _DELIVERY = (("delivered_by", "Delivered by"), ("sessions_per_week", "Sessions per week"),
@@ -48,6 +49,6 @@ def cost_overrides(m: Map, ctx: Context) -> Iterator[Problem]:
     for r in m.provision_rows():
         if r.cost is not None:
             yield info(Code.COST_OVERRIDE, r.sheet, r.at("cost"),
-                       f"A cost of £{r.cost:,.2f} is typed by hand here; it replaces the "
+                       f"A cost of {format_money(r.cost)} is typed by hand here; it replaces the "
                        "worked-out share for this pupil.",
                        "clear the cell to use the worked-out cost")

@@ -12,7 +12,7 @@ import re
 from flask import Flask, abort, jsonify, redirect, render_template, request, send_file, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ..termly import money
+from ..values import format_money
 from .jobs import DONE, REFUSED, Job, Jobs
 
 SEVERITY_WORDS = {"error": "Error", "warning": "Warning", "info": "For information"}
@@ -38,7 +38,7 @@ def _sheet(p) -> str:
 
 
 def install(app: Flask, jobs: Jobs) -> None:
-    app.add_template_filter(money, "money")
+    app.add_template_filter(format_money, "money")
     limit_mb = app.config["MAX_CONTENT_LENGTH"] / (1024 * 1024)
 
     def page(job: Job | None = None, message: str | None = None, title: str | None = None,

@@ -15,13 +15,13 @@ from typing import Any, Iterable
 from ..history import History
 from ..numbers import STANDARD_DEVIATION
 from ..schema import NEED_AREA
-from ..values import format_age
+from ..values import format_age, format_money
 from .batch import write_many
 from .pdf import convert_to_pdf
 from .names import pupil_stem
 from .pop import _date, _need, _year_group
 from .pop_data import SEN_WORDS, SupportEntry
-from .pupil_years import (TYPE_WORDS, TYPES, PupilYear, PupilYears, chosen, describe, money,
+from .pupil_years import (TYPE_WORDS, TYPES, PupilYear, PupilYears, chosen, describe,
                           need_and_area)
 from .sheetdoc import Doc, outcome_fmt, write_pack
 
@@ -100,10 +100,10 @@ def paragraph(d: PupilYears) -> str:
                 f"cycle{'s' if len(cycles) != 1 else ''} (terms with provision and a review "
                 f"with targets) and {len(provisions)} different "
                 f"provision{'s' if len(provisions) != 1 else ''}.")
-    costs = "; ".join(f"{money(y.year_cost)} in {y.academic_year}" for y in d.years)
+    costs = "; ".join(f"{format_money(y.year_cost)} in {y.academic_year}" for y in d.years)
     above = [y.academic_year for y in d.years if y.above_threshold]
     bits.append(f"The cost of the pupil's provision was {costs}"
-                + (f", {money(d.total_cost)} in total" if len(d.years) > 1 else "") + ". "
+                + (f", {format_money(d.total_cost)} in total" if len(d.years) > 1 else "") + ". "
                 + (f"It was above the notional SEN threshold in {', '.join(above)}."
                    if above else "It was not above the notional SEN threshold in any year."))
     scored = [e for _, _, e in d.entries() if e.gain is not None]

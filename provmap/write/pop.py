@@ -20,6 +20,7 @@ from typing import Any, Callable, Iterable, Sequence
 import xlsxwriter
 
 from ..schema import NEED, QFT
+from ..values import format_money
 from . import page
 from .names import pupil_stem, safe_part
 from .book import open_book
@@ -247,10 +248,6 @@ def _need(code: str | None) -> str | None:
     return f"{words[0]} ({code})" if words else code
 
 
-def _money(v: float) -> str:
-    return f"£{v:,.2f}"
-
-
 def pop_filename(data: PopData) -> Path:
     """`<class>/<surname> <forename> <UPN>.xlsx`, made safe for any file system."""
     return Path(safe_part(data.class_name, "No class")) / \
@@ -384,7 +381,7 @@ def _render(wb: xlsxwriter.Workbook, d: PopData, costs: bool) -> None:
                         elif e.cost == 0 and k == QFT:
                             lines.append("No extra cost: part of everyday teaching")
                         else:
-                            lines.append(f"Cost this term: {_money(e.cost)}")
+                            lines.append(f"Cost this term: {format_money(e.cost)}")
                     s.entry(s.row, c0, c1, e.provision, "\n".join(lines), "text")
                 elif i == 0:
                     s.text(s.row, c0, c1, "None this term", "muted")
@@ -394,13 +391,13 @@ def _render(wb: xlsxwriter.Workbook, d: PopData, costs: bool) -> None:
         s.term_label(start, s.row - 1, t.term)
         if costs:
             year_cost += t.cost
-            s.text(s.row, 0, 12, f"Cost of support in the {t.term} term: {_money(t.cost)}",
+            s.text(s.row, 0, 12, f"Cost of support in the {t.term} term: {format_money(t.cost)}",
                    "total", bold=True)
             s.row += 1
     if costs and len(d.terms) > 1:
         s.unit()
         s.text(s.row, 0, 12, f"Cost of support in {d.academic_year} so far: "
-               f"{_money(year_cost)}", "total", bold=True)
+               f"{format_money(year_cost)}", "total", bold=True)
         s.row += 1
     if costs and any_uncosted:
         s.unit()

@@ -231,10 +231,6 @@ def need_and_area(code: str | None) -> str | None:
     return need
 
 
-def money(v: float) -> str:
-    return f"£{v:,.2f}"
-
-
 def useful_or_better(e: SupportEntry, bands: tuple[tuple[float, str], ...]) -> bool:
     """Impact useful or better, for one pupil: the row's own ratio gain reaches the lowest
     band above the first (`useful from 2` by default).  Only months measures have one."""

@@ -15,13 +15,14 @@ from typing import Callable
 
 from ..history import History
 from ..schema import QFT
+from ..values import format_money
 from .batch import write_many
 from .evidence import professionals_sheet
 from .pdf import convert_to_pdf
 from .names import pupil_stem
 from .pop import _date, _need, _year_group
 from .pop_data import PROFILE_AREAS, SEN_WORDS
-from .pupil_years import (TYPE_WORDS, PupilYears, chosen, money, need_and_area,
+from .pupil_years import (TYPE_WORDS, PupilYears, chosen, need_and_area,
                           useful_or_better)
 from .sheetdoc import Doc, outcome_fmt, write_pack
 
@@ -166,8 +167,8 @@ def _provision(wb, f, d: PupilYears, costs: bool) -> None:
         else:
             doc.para("No provision recorded.", "intro")
         if costs:
-            doc.para(f"Cost of provision in {y.academic_year}: {money(y.year_cost)} "
-                     f"(notional SEN threshold {money(y.threshold)}).")
+            doc.para(f"Cost of provision in {y.academic_year}: {format_money(y.year_cost)} "
+                     f"(notional SEN threshold {format_money(y.threshold)}).")
         if y.rows_left_out:
             n = y.rows_left_out
             doc.para(f"{n} of these rows {'have' if n != 1 else 'has'} an error in the "
