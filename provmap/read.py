@@ -250,27 +250,31 @@ class _Builder:
         limits = column.limits
         if limits is None or n is None:
             return n
-        percent = column.kind is Kind.PERCENT
-        shown = f"{n * 100:,.0f}%" if percent else f"{n:,.2f}".rstrip("0").rstrip(".")
-        if limits.lowest is not None and n < limits.lowest:
+        low, high = limits.usual
+        negative = limits.lowest is not None and n < limits.lowest
+        too_large = abs(n) > limits.highest
+        if not (negative or too_large or (low is not None and n < low)
+                or (high is not None and n > high)):
+            return n                          # the usual case: nothing to say
+        shown = (f"{n * 100:,.0f}%" if column.kind is Kind.PERCENT
+                 else f"{n:,.2f}".rstrip("0").rstrip("."))
+        if negative:
             self.problems.append(error(
                 Code.NEGATIVE_NUMBER, sheet, cell,
                 f"{column.name} is {shown}: {limits.why_not_negative}.",
                 f"type the {column.name.lower()} as a positive number"))
             return None
-        if abs(n) > limits.highest:
+        if too_large:
             self.problems.append(error(
                 Code.NUMBER_TOO_LARGE, sheet, cell,
                 f"{column.name} is {shown}, far more than it could be, so this row cannot be "
                 "used.", "check for a slip of the keyboard or a pasted number, and type the "
                 "real value"))
             return None
-        low, high = limits.usual
-        if (low is not None and n < low) or (high is not None and n > high):
-            self.problems.append(warning(
-                Code.UNLIKELY_NUMBER, sheet, cell,
-                f"{column.name} is {shown}: is this right? {limits.unusual.capitalize()}.",
-                "if it is right, nothing needs doing; if not, correct it"))
+        self.problems.append(warning(
+            Code.UNLIKELY_NUMBER, sheet, cell,
+            f"{column.name} is {shown}: is this right? {limits.unusual.capitalize()}.",
+            "if it is right, nothing needs doing; if not, correct it"))
         return n
 
     def fields(self, table: Table, layout: Layout, row: int, raw: dict[str, Raw],
