@@ -6,7 +6,7 @@
 """
 
 from .problems import Code, Problem, Severity, UnreadableWorkbook
-from .read import load
+from .read.workbook import load
 
 __all__ = ["load", "check", "rollup", "trust", "Code", "Problem", "Severity", "UnreadableWorkbook"]
 __version__ = "0.1.0"
@@ -19,13 +19,13 @@ def check(m, today=None):
 
 
 def rollup(m, term=None, problems=None, today=None):
-    """The termly rollup (see provmap.numbers)."""
-    from .numbers import rollup as _rollup
+    """The termly rollup (see provmap.numbers.rollup)."""
+    from .numbers.rollup import rollup as _rollup
     return _rollup(m, term=term, problems=problems, today=today)
 
 
 def trust(paths, term=None, name="Trust", workers=None):
     """Several schools' workbooks side by side and pooled: the trust report's tables
-    (see provmap.trust_numbers)."""
-    from .trust_numbers import trust as _trust
+    (see provmap.numbers.trust)."""
+    from .numbers.trust import trust as _trust
     return _trust(paths, term=term, name=name, workers=workers)

@@ -149,7 +149,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _load(path: Path):
     """Load the workbook, saying so first when it is big enough to take a while."""
-    from . import load
+    from .read.workbook import load
 
     if path.is_file() and path.stat().st_size > 4_000_000:
         print(f"Reading {path.name} ({path.stat().st_size / 1e6:.0f} MB) ...", file=sys.stderr)
@@ -157,7 +157,7 @@ def _load(path: Path):
 
 
 def cmd_check(args) -> int:
-    from . import check
+    from .checks import run_checks as check
 
     m = _load(args.workbook)
     problems = check(m)
@@ -202,7 +202,7 @@ def format_report(path: str, problems: list[Problem]) -> str:
 
 
 def cmd_new(args) -> int:
-    from .write.standard import new_workbook
+    from .workbook.standard import new_workbook
 
     if args.out.exists():
         raise _Refused(f"{args.out} already exists; provmap will not overwrite a workbook. "
@@ -216,8 +216,8 @@ def cmd_new(args) -> int:
 
 
 def _load_and_rollup(args):
-    from . import check
-    from .numbers import rollup
+    from .checks import run_checks as check
+    from .numbers.rollup import rollup
 
     m = _load(args.workbook)
     problems = check(m)
@@ -246,9 +246,9 @@ def cmd_governors(args) -> int:
 
 def _write_reports(args, senco: bool) -> int:
     """The SENCo rollup (unless only the governors' report is asked for), then the report."""
-    from .disclosure import DisclosureError
-    from .write.governors import write_governors
-    from .write.senco import write_senco
+    from .numbers.disclosure import DisclosureError
+    from .reports.governors import write_governors
+    from .reports.senco import write_senco
 
     _, problems, result = _load_and_rollup(args)
     _print_errors(problems)
@@ -262,7 +262,7 @@ def _write_reports(args, senco: bool) -> int:
 
 
 def cmd_pop(args) -> int:
-    from .write import pop
+    from .reports import pop
 
     m, problems, result = _load_and_rollup(args)
     _print_errors(problems)
@@ -291,7 +291,7 @@ def cmd_pop(args) -> int:
 
 
 def cmd_roll_forward(args) -> int:
-    from .rollforward import RollForwardRefused, roll_forward
+    from .workbook.rollforward import RollForwardRefused, roll_forward
 
     try:
         result = roll_forward(args.workbook, args.to_term)
@@ -302,7 +302,7 @@ def cmd_roll_forward(args) -> int:
 
 
 def cmd_new_year(args) -> int:
-    from .newyear import NewYearRefused, new_year
+    from .workbook.newyear import NewYearRefused, new_year
 
     try:
         result = new_year(args.last, args.out, year=args.year, roster=args.pupils,
@@ -321,7 +321,7 @@ def cmd_new_year(args) -> int:
 def _history(maps: list[Path]):
     """Every year's workbook rolled up as alone; skipped workbooks and rows left out are
     said, one line each."""
-    from .history import HistoryRefused, history
+    from .numbers.history import HistoryRefused, history
 
     try:
         hist = history(maps)
@@ -365,23 +365,23 @@ def _packs(args, write) -> int:
 
 
 def cmd_evidence(args) -> int:
-    from .write.evidence import write_evidence
+    from .reports.evidence import write_evidence
 
     return _packs(args, lambda hist, say: write_evidence(
         hist, args.out, None if args.all else args.pupil, pdf=args.pdf, say=say))
 
 
 def cmd_transition(args) -> int:
-    from .write.transition import write_transitions
+    from .reports.transition import write_transitions
 
     return _packs(args, lambda hist, say: write_transitions(
         hist, args.out, costs=args.costs, pdf=args.pdf, say=say))
 
 
 def cmd_trust(args) -> int:
-    from .disclosure import DisclosureError
-    from .trust_numbers import TrustRefused, trust
-    from .write.trust import write_trust
+    from .numbers.disclosure import DisclosureError
+    from .numbers.trust import TrustRefused, trust
+    from .reports.trust import write_trust
 
     try:
         report = trust(args.maps, term=args.term, name=" ".join(args.name.split()) or "Trust")

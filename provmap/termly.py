@@ -20,8 +20,9 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
-from . import check, load
-from .numbers import FLAG_KINDS, Rollup, rollup
+from .checks import run_checks as check
+from .read.workbook import load
+from .numbers.rollup import FLAG_KINDS, Rollup, rollup
 from .problems import Problem
 from .values import format_money
 
@@ -158,9 +159,9 @@ def write_outputs(result: TermlyResult, out: Path | str, *, pops: bool = True,
     """Write the SENCo rollup, the governors' report and (unless ``pops`` is False) every
     K/E pupil's POP into ``out``.  One that fails is recorded in ``result.failed`` and the
     others are still written; nothing is written when nothing can be computed."""
-    from .write.governors import write_governors
-    from .write.pop import write_pops
-    from .write.senco import write_senco
+    from .reports.governors import write_governors
+    from .reports.pop import write_pops
+    from .reports.senco import write_senco
 
     result.out = Path(out)
     if not result.computable:

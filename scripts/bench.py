@@ -108,7 +108,7 @@ def pop_cells(folder: Path) -> list[list[tuple[int, int, object]]]:
 
 NEXT_ROSTER = """
 import csv, sys, provmap
-from provmap.newyear import next_class, _up, _leaves
+from provmap.workbook.newyear import next_class, _up, _leaves
 m = provmap.load(sys.argv[1])
 with open(sys.argv[2], "w", newline="", encoding="utf-8") as f:
     w = csv.writer(f)
@@ -245,7 +245,7 @@ def main() -> None:
             plain = Path(tempfile.mkdtemp(prefix="bench-plain-"))
             t_default, _ = run([PY, "-c", PLAIN_WRITE, str(cells_json), str(plain), "default"])
             t_memory, _ = run([PY, "-c", PLAIN_WRITE, str(cells_json), str(plain), "in_memory"])
-            t_read, _ = run([PY, "-c", "import sys, provmap; from provmap.numbers import rollup; "
+            t_read, _ = run([PY, "-c", "import sys, provmap; from provmap.numbers.rollup import rollup; "
                              "rollup(provmap.load(sys.argv[1]))", str(path)])
             print(f"{n:>7} {'pop':<10} {t_pop:>8.2f} {mb_pop:>6.0f}   {len(books)} POPs "
                   f"({sum(map(len, books)) // max(len(books), 1)} cells each) on both cores")
@@ -302,7 +302,7 @@ def bench_evidence(pupils: int, cache: Path, repeat: int) -> None:
 
 TRUST_SCHOOLS = """
 import sys
-from provmap.example import write_trust
+from provmap.dev.example import write_trust
 for p in write_trust(sys.argv[1], int(sys.argv[2]), pupils=int(sys.argv[3])):
     print(p)
 """
@@ -388,7 +388,7 @@ def bench_trust(cache: Path, counts: list[int], pupils: int) -> None:
                           check=True, cwd=ROOT, capture_output=True, text=True)
     paths = [Path(line) for line in done.stdout.splitlines() if line.strip()]
     print(f"  {n} example schools of {pupils} pupils written in "
-          f"{time.perf_counter() - start:.1f} s (provmap.example.write_trust)")
+          f"{time.perf_counter() - start:.1f} s (provmap.dev.example.write_trust)")
     checks = [cpu_run([PY, "-m", "provmap", "check", "--json", str(p)]) for p in paths]
     print("wall and CPU seconds; trust's memory is its whole process tree (parent and pool)")
     print(f"{'schools':>7} {'trust s':>8} {'check s':>8} {'ratio':>6} {'trust cpu':>9} "

@@ -17,8 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from provmap.example import MOST_SCHOOLS, YEAR, write_example, write_trust  # noqa: E402
-from provmap.example_years import write_history  # noqa: E402
+from provmap.dev.example import MOST_SCHOOLS, YEAR, write_example, write_trust  # noqa: E402
+from provmap.dev.example_years import write_history  # noqa: E402
 
 WORKBOOKS = ROOT / "workbooks"
 

@@ -197,7 +197,7 @@ def test_load_never_raises_and_every_problem_has_a_place(tmp_path_factory, data)
     wb.save(path)
     m = provmap.load(path)
     # the fast reader and openpyxl's general parser see the same workbook
-    from provmap import fastgrid
+    from provmap.read import fastgrid
     original = fastgrid.Grids
     fastgrid.Grids = lambda p: (_ for _ in ()).throw(fastgrid.Fallback("forced"))
     try:

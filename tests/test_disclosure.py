@@ -10,7 +10,7 @@ import xlsxwriter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from provmap import disclosure as dc
+from provmap.numbers import disclosure as dc
 
 
 def table(rows: dict[str, list[int]], cols: list[str], *, row_total=True, col_total=True):

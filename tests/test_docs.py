@@ -14,14 +14,14 @@ def test_every_code_is_documented_and_the_docs_are_current():
 import re  # noqa: E402
 
 from provmap import schema  # noqa: E402
-from provmap import schema_doc  # noqa: E402
+from provmap.dev import schema_doc  # noqa: E402
 
 DOCS = Path(__file__).parent.parent / "docs"
 
 
 def test_the_workbook_guide_tables_are_current():
     text = (DOCS / "workbook-format.md").read_text()
-    assert schema_doc.refresh(text) == text, "run: python -m provmap.schema_doc"
+    assert schema_doc.refresh(text) == text, "run: python -m provmap.dev.schema_doc"
 
 
 def test_the_workbook_guide_has_every_table_and_choice_list():

@@ -12,9 +12,9 @@ import pytest
 
 import provmap
 from provmap import schema
-from provmap.example import (DELIBERATE, MOST_SCHOOLS, YEARS, class_names, generate_school,
+from provmap.dev.example import (DELIBERATE, MOST_SCHOOLS, YEARS, class_names, generate_school,
                              school_names, trust_file, write_example, write_trust)
-from provmap.example_years import generate_history, write_history
+from provmap.dev.example_years import generate_history, write_history
 from provmap.problems import Severity
 from provmap.upn import has_valid_check_letter
 

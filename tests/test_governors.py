@@ -12,9 +12,9 @@ import pytest
 
 from builders import PROVISIONS, STAFF, build_workbook
 from governors_fakes import fake_rollup, pupil, school_of
-from provmap import disclosure as dc
+from provmap.numbers import disclosure as dc
 from provmap.upn import check_letter
-from provmap.write.governors import (ALL_SEN, REGISTER, T_AREA, T_HEADLINE, T_IMPACT, T_STATUS,
+from provmap.reports.governors import (ALL_SEN, REGISTER, T_AREA, T_HEADLINE, T_IMPACT, T_STATUS,
                                      T_TREND, T_TYPE, T_YEAR, TOTAL, WITH_PROVISION,
                                      governors_tables, write_governors)
 
@@ -357,7 +357,7 @@ def test_report_renders_in_libreoffice(built_report, tmp_path):
 def example_report(tmp_path_factory):
     import provmap
 
-    example = pytest.importorskip("provmap.example")
+    example = pytest.importorskip("provmap.dev.example")
     tmp = tmp_path_factory.mktemp("example")
     m = provmap.load(example.write_example(tmp / "example.xlsx"))
     r = provmap.rollup(m)

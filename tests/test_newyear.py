@@ -34,11 +34,11 @@ from libreoffice import recalculated
 
 import provmap
 from provmap.cli import main
-from provmap.newyear import NewYearRefused, new_year, next_class
+from provmap.workbook.newyear import NewYearRefused, new_year, next_class
 from provmap.schema import PROVISION_ROWS
 from provmap.upn import with_check_letter
-from provmap.write.layout import letter
-from provmap.write.standard import WorkbookData, new_workbook
+from provmap.workbook.layout import letter
+from provmap.workbook.standard import WorkbookData, new_workbook
 
 U = {k: with_check_letter(f"82340010{i:04d}") for i, k in enumerate("ABCDEFGHI", start=1)}
 

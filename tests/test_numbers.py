@@ -8,7 +8,7 @@ import pytest
 from builders import PROVISIONS, PUPILS, UPNS
 
 import provmap
-from provmap.numbers import (FLAG_MISSING, FLAG_NO_PROGRESS, FLAG_NO_PROVISION, FLAG_PROVISION,
+from provmap.numbers.rollup import (FLAG_MISSING, FLAG_NO_PROGRESS, FLAG_NO_PROVISION, FLAG_PROVISION,
                              FLAG_THRESHOLD, rollup)
 from provmap.upn import with_check_letter
 

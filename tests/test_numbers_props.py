@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import provmap
-from provmap.numbers import rollup
+from provmap.numbers.rollup import rollup
 from provmap.upn import with_check_letter
 
 TODAY = date(2026, 4, 1)          # Autumn and Spring are over

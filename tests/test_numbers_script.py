@@ -35,9 +35,9 @@ def test_writes_everything_and_summarises(termly, make_workbook, tmp_path, capsy
     # 108 + 240 = £348.00 (the unknown pupil's row is left out).
     assert "Cost this term: £348.00" in text
     assert "rows left out: 1" in text
-    if importlib.util.find_spec("provmap.write.governors"):
+    if importlib.util.find_spec("provmap.reports.governors"):
         assert (out / "Oak Tree Primary 2025-26 Autumn - Governors report.xlsx").exists()
-    if importlib.util.find_spec("provmap.write.pop"):
+    if importlib.util.find_spec("provmap.reports.pop"):
         assert len(list(out.glob("3O/*.xlsx"))) == 3        # Jonathan (K), Aisha (E), Leo (K)
 
 

@@ -13,9 +13,10 @@ import builders as b
 import provmap
 import provmap.progress
 from provmap.upn import with_check_letter
-from provmap.write import batch, pop
-from provmap.write import pop_data as pop_data_module
-from provmap.write.pop import estimate_lines, pop_data, write_pop, write_pops
+from provmap.reports import pop
+from provmap.write import batch
+from provmap.reports import pop_data as pop_data_module
+from provmap.reports.pop import estimate_lines, pop_data, write_pop, write_pops
 
 JONATHAN, AISHA, LEO, MAYA = b.UPNS
 SAM = with_check_letter("823400100005")          # a K pupil with almost nothing recorded

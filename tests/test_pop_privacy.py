@@ -13,13 +13,13 @@ import pytest
 import provmap
 from provmap.schema import GROUP
 from provmap.write import pdf as pdf_module
-from provmap.write import pop, pop_data
-from provmap.write.pop import PdfUnavailable, convert_to_pdf, render_pop, write_pops
+from provmap.reports import pop, pop_data
+from provmap.reports.pop import PdfUnavailable, convert_to_pdf, render_pop, write_pops
 from test_pop import JONATHAN, build_school, pop_data_stub
 import two_years
-from provmap.history import history
-from provmap.write.evidence import write_evidence
-from provmap.write.transition import write_transitions
+from provmap.numbers.history import history
+from provmap.reports.evidence import write_evidence
+from provmap.reports.transition import write_transitions
 
 
 def file_text(path: Path) -> str:
@@ -63,7 +63,7 @@ def test_built_school_pops_name_no_other_pupil(tmp_path):
 
 
 def test_example_school_pops_name_no_other_pupil(tmp_path):
-    example = pytest.importorskip("provmap.example")
+    example = pytest.importorskip("provmap.dev.example")
     path = example.write_example(tmp_path / "example.xlsx", pupils=200)
     r = provmap.rollup(provmap.load(path))
     paths = write_pops(r, tmp_path / "pops", progress=False)

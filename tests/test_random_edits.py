@@ -29,7 +29,7 @@ from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 
 from invariants import unlocated_exclusions
 from provmap.cli import main
-from provmap.example import write_example
+from provmap.dev.example import write_example
 
 EXAMPLES = int(os.environ.get("PROVMAP_RANDOM_EDITS", "6"))
 

@@ -246,7 +246,7 @@ def test_saved_by_libreoffice_reads_the_same(make_workbook, tmp_path):
 
 def _both_ways(path, monkeypatch):
     """Load with the fast reader and with openpyxl's general parser."""
-    from provmap import fastgrid
+    from provmap.read import fastgrid
     fast = provmap.load(path)
 
     def refuse(p):
@@ -293,7 +293,7 @@ def test_cells_without_references_use_the_general_reader(make_workbook, tmp_path
             if info.filename == "xl/worksheets/sheet5.xml":      # the 3O Autumn sheet
                 data = re.sub(rb'<c r="[A-Z]+1"', b"<c", data)   # the header row
             dst.writestr(info, data)
-    from provmap import read
+    from provmap.read import workbook as read
     calls = []
     general = read._read_grids_openpyxl
     monkeypatch.setattr(read, "_read_grids_openpyxl", lambda p: calls.append(p) or general(p))

@@ -22,7 +22,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 import builders as B
-from provmap.rollforward import RollForwardRefused, roll_forward
+from provmap.workbook.rollforward import RollForwardRefused, roll_forward
 from provmap.upn import with_check_letter
 
 NOW = datetime(2026, 11, 25, 18, 30)
@@ -300,7 +300,7 @@ def test_refuses_first_term_and_unknown_term(tmp_path):
 
 
 def test_template_workbook_fills_next_terms_sheet(tmp_path):
-    from provmap.write.template import ExampleData, new_workbook
+    from provmap.workbook.standard import ExampleData, new_workbook
     data = ExampleData(pupils=B.PUPILS, staff=B.STAFF, provisions=B.PROVISIONS,
                        provision_rows={"3O Autumn": ROWS[:3]},
                        review_rows={"3O Autumn": B.REVIEW_ROWS})

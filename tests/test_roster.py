@@ -7,7 +7,7 @@ from datetime import date
 import openpyxl
 import pytest
 
-from provmap.roster import RosterError, read_roster
+from provmap.read.roster import RosterError, read_roster
 
 
 def _csv(tmp_path, text: str, name="roster.csv", encoding="utf-8"):

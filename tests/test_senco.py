@@ -12,9 +12,9 @@ from builders import UPNS
 from conftest import soffice_or_skip
 
 import provmap
-from provmap.numbers import rollup
-from provmap.write import senco
-from provmap.write.senco import write_senco
+from provmap.numbers.rollup import rollup
+from provmap.reports import senco
+from provmap.reports.senco import write_senco
 
 TODAY = date(2026, 4, 1)
 SHEETS = ["Summary", "By pupil", "By provision", "By class", "By area of need", "Flags",

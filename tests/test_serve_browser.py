@@ -161,8 +161,8 @@ def give(page, path: Path) -> None:
 def with_errors(tmp_path_factory) -> Path:
     """The example school with two mistakes staff make: a misspelt pupil and a word where
     a number goes."""
-    from provmap.example import SCHOOL, YEAR, generate_school
-    from provmap.write.template import new_workbook
+    from provmap.dev.example import SCHOOL, YEAR, generate_school
+    from provmap.workbook.standard import new_workbook
     data = generate_school()
     rows = data.provision_rows["3O Summer"]
     rows[0]["Pupil"] = rows[0]["Pupil"][:-1]

@@ -14,9 +14,10 @@ from provmap.problems import Code, Severity
 from provmap.schema import PROVISION_ROWS, REVIEW_ROWS
 from libreoffice import recalculated
 
-from provmap.write.template import (PROVISION_ROWS_PER_SHEET, TITLE_ROWS, ExampleData,
-                                    cost_formula, default_term_dates, letter, new_workbook,
-                                    sheet_costs)
+from provmap.calendar import default_term_dates
+from provmap.workbook.cost_formula import cost_formula, sheet_costs
+from provmap.workbook.layout import PROVISION_ROWS_PER_SHEET, TITLE_ROWS, letter
+from provmap.workbook.standard import ExampleData, new_workbook
 
 ROSTER_CSV = """\
 Pupil roster,,,,,,,,
@@ -195,7 +196,7 @@ def test_a_failure_leaves_an_existing_file_alone(tmp_path):
 
 
 def test_staff_text_starting_with_equals_stays_text(tmp_path, roster):
-    from provmap.roster import read_roster
+    from provmap.read.roster import read_roster
     data = ExampleData(pupils=read_roster(roster), provision_rows={"3O Autumn": [
         {"Pupil": "Jon Smith", "Provision": "Precision teaching",
          "Comments": "=SUM(A1:A3) is what he typed", "Target": "+2 words a week"}]})
@@ -308,7 +309,8 @@ def test_a_big_school_is_written_through_temporary_files_with_the_same_result(
         tmp_path, roster, monkeypatch):
     """Above IN_MEMORY_PUPILS the writer lets XlsxWriter assemble sheets on disk (memory);
     the workbook holds the same cells either way."""
-    from provmap.write import book, standard
+    from provmap.write import book
+    from provmap.workbook import standard
     small = new_workbook(tmp_path / "memory.xlsx", "Oak Tree Primary", "2025-26", roster)
     options = []
     real = book.xlsxwriter.Workbook

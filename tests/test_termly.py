@@ -7,7 +7,7 @@ import pytest
 from provmap.values import format_money
 import provmap
 from provmap import termly
-from provmap.disclosure import DisclosureError
+from provmap.numbers.disclosure import DisclosureError
 
 ROWS = [{"Pupil": "Jonathan Smith", "Provision": "Precision teaching", "Pre": 86, "Post": 92},
         {"Pupil": "Aisha Khan", "Provision": "Lego therapy", "Pre": 20, "Post": 26},
@@ -52,7 +52,7 @@ def test_lines_are_what_the_script_prints(make_workbook):
 
 def test_an_output_that_fails_is_one_line_and_the_rest_are_written(
         make_workbook, tmp_path, monkeypatch):
-    import provmap.write.governors as governors
+    import provmap.reports.governors as governors
 
     def refuse(*_a, **_k):
         raise DisclosureError("a group is too small to report")

@@ -17,10 +17,10 @@ from test_governors import assert_identifies_no_one
 from trust_schools import SPRING_MONTHS, ash, birch, cedar, trust_folder
 
 import provmap
-from provmap import disclosure as dc
+from provmap.numbers import disclosure as dc
 from provmap.cli import main
-from provmap.trust_numbers import ALL, TOTAL, TrustRefused, trust
-from provmap.write.trust import write_trust
+from provmap.numbers.trust import ALL, TOTAL, TrustRefused, trust
+from provmap.reports.trust import write_trust
 
 M = SPRING_MONTHS          # months elapsed of every Spring row (term dates, no row dates)
 

@@ -18,10 +18,10 @@ import pytest
 import provmap
 import two_years as ty
 from provmap.cli import main
-from provmap.history import HistoryRefused, history
-from provmap.write.evidence import write_evidence
-from provmap.write.pupil_years import pupil_years
-from provmap.write.transition import leavers, write_transitions
+from provmap.numbers.history import HistoryRefused, history
+from provmap.reports.evidence import write_evidence
+from provmap.reports.pupil_years import pupil_years
+from provmap.reports.transition import leavers, write_transitions
 
 JONATHAN_PACK = f"Smith Jonathan {ty.JONATHAN} - SEN support evidence.xlsx"
 

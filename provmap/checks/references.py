@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..delivery import row_delivery
-from ..link import closest
+from ..read.link import closest
 from ..model import Map
 from ..problems import Code, Problem, error, warning
 from ..schema import QFT

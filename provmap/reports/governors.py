@@ -3,7 +3,7 @@
 Governors judge whether SEN money is well spent.  They get counts of the register, costs by
 type, area of need and term, and the impact of each provision, and never a pupil: no name,
 UPN, date of birth, free text, staff name or class anywhere in the file.  Every count of
-pupils goes through :mod:`provmap.disclosure` before it is written, and the written file is
+pupils goes through :mod:`provmap.numbers.disclosure` before it is written, and the written file is
 searched for register names, UPNs and dates of birth before it is put in place.
 
 ``governors_tables(rollup)`` computes the (already safe) tables; ``write_governors`` only
@@ -21,12 +21,12 @@ from typing import Any
 import pandas as pd
 import xlsxwriter
 
-from .. import disclosure as dc
+from ..numbers import disclosure as dc
 from ..schema import C_AND_I, C_AND_L, GROUP, NEED_AREA, ONE_TO_ONE, QFT, S_AND_P, SEMH_AREA
-from . import page
-from .names import report_filename
-from .book import open_book
-from .atomic import atomic_write
+from ..write import page
+from ..write.names import report_filename
+from ..write.book import open_book
+from ..write.atomic import atomic_write
 
 SEN_LABEL = {"K": "SEN support", "E": "EHC plan", "N": "No SEN (monitoring or catch-up)"}
 AREAS = [C_AND_I, C_AND_L, SEMH_AREA, S_AND_P]
@@ -504,7 +504,7 @@ def _chart(wb, kind: str, title: str, subtype: str | None = None):
 def write_governors(rollup: Any, out_dir: Path) -> Path:
     """Write ``<school> <year> <term> - Governors report.xlsx`` in out_dir; return its path.
 
-    Raises :class:`provmap.disclosure.DisclosureError` (and writes nothing) if the finished
+    Raises :class:`provmap.numbers.disclosure.DisclosureError` (and writes nothing) if the finished
     file would contain a register name, UPN or date of birth.
     """
     settings = rollup.map.settings

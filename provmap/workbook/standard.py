@@ -1,7 +1,7 @@
 """The standard workbook: one writer for `provmap new`, `provmap new-year` and the example.
 
 Everything about the layout comes from :mod:`provmap.schema` (headers, column order, widths,
-dropdown choices) through :mod:`provmap.write.layout`.  What to write arrives as a
+dropdown choices) through :mod:`provmap.workbook.layout`.  What to write arrives as a
 :class:`WorkbookData`: empty for a blank workbook, a roster's register for `new`, last year's
 carried rows for `new-year`, the fictional school for the example; so every class-term sheet
 a school ever gets from provmap is drawn by :func:`class_sheet` here.  Roll-forward copies a
@@ -25,8 +25,8 @@ from .. import schema
 from ..calendar import default_term_dates, start_year
 from ..schema import (PROFESSIONALS, PROFILES, PROVISION_ROWS, PROVISIONS, PUPILS, REVIEW_ROWS,
                       SETTINGS, STAFF, Table)
-from .book import open_book
-from .atomic import atomic_write
+from ..write.book import open_book
+from ..write.atomic import atomic_write
 from .cost_formula import cost_formula, sheet_costs
 from .defaults import DEFAULT_PROVISIONS, DEFAULT_STAFF
 from .instructions import CHOICE_RANGES, write_instructions
@@ -126,7 +126,7 @@ def new_workbook(out: Path, school: str, year: str, roster: Path | None = None, 
     if data is None:
         data = WorkbookData()
         if roster is not None:
-            from ..roster import read_roster
+            from ..read.roster import read_roster
             data.pupils = read_roster(Path(roster))
     elif roster is not None:
         raise ValueError("give either a roster or example data, not both")

@@ -14,7 +14,7 @@ from typing import Any
 import xlsxwriter
 
 from ..schema import Column, Kind, Table
-from . import page
+from ..write import page
 
 
 def _plain_formula(formula: str, expand_future_functions: bool = False) -> str:

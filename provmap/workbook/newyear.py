@@ -4,7 +4,7 @@
 works out next year's register, carries the school's Settings, Staff, Provisions, the
 Profiles and Professionals of pupils still on roll, and last term's `Continue` rows, and
 hands all of it to the one writer of the standard workbook
-(:func:`provmap.write.standard.new_workbook`), so every sheet is exactly what `provmap new`
+(:func:`provmap.workbook.standard.new_workbook`), so every sheet is exactly what `provmap new`
 writes.  The carry rule (which fields, last Post as the new Pre) is :mod:`provmap.carry`,
 shared with roll-forward.  Choices the spec leaves open are in docs/new-year.md.
 """
@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import schema
-from .calendar import next_year, start_year
-from .carry import SUPPORT_STATUSES, carry, is_continued
-from .model import Map, Pupil
-from .problems import Problem
-from .schema import PROFESSIONALS, PROFILES, PROVISION_ROWS, PROVISIONS, PUPILS, STAFF
-from .values import clean_text, format_age
+from .. import schema
+from ..calendar import next_year, start_year
+from ..carry import SUPPORT_STATUSES, carry, is_continued
+from ..model import Map, Pupil
+from ..problems import Problem
+from ..schema import PROFESSIONALS, PROFILES, PROVISION_ROWS, PROVISIONS, PUPILS, STAFF
+from ..values import clean_text, format_age
 
 
 class NewYearRefused(Exception):
@@ -103,9 +103,10 @@ def new_year(last: Path | str, out: Path | str, year: str | None = None,
     Errors inside LAST that leave the register readable do not stop it: they are returned
     in ``errors_in_last``.
     """
-    from . import check, load
-    from .roster import read_roster
-    from .write.standard import WorkbookData, new_workbook
+    from ..checks import run_checks as check
+    from ..read.workbook import load
+    from ..read.roster import read_roster
+    from .standard import WorkbookData, new_workbook
 
     last, out = Path(last), Path(out)
     if out.exists():

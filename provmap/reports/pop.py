@@ -21,12 +21,12 @@ import xlsxwriter
 
 from ..schema import NEED, QFT
 from ..values import format_money
-from . import page
-from .names import pupil_stem, safe_part
-from .book import open_book
-from .atomic import atomic_write
-from .batch import write_many
-from .pdf import PdfUnavailable, convert_to_pdf
+from ..write import page
+from ..write.names import pupil_stem, safe_part
+from ..write.book import open_book
+from ..write.atomic import atomic_write
+from ..write.batch import write_many
+from ..write.pdf import PdfUnavailable, convert_to_pdf
 from .pop_data import (
     PROFILE_AREAS,
     SEN_WORDS,

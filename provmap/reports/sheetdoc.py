@@ -16,9 +16,9 @@ from typing import Any, Callable, Sequence
 
 import xlsxwriter
 
-from . import page
-from .book import open_book
-from .atomic import atomic_write
+from ..write import page
+from ..write.book import open_book
+from ..write.atomic import atomic_write
 from .pop import (CHAR_PX, FONT, LINE_PT, MARGINS_IN, OUTCOME_FILL, PAD_PT, PALE, SIZE, TEAL,
                   lines_in)
 from .pop import _formats as _pop_formats

@@ -4,10 +4,10 @@ A multi-academy trust's SEND lead asks what each school spends on SEN provision 
 interventions work across all the schools.  ``trust(paths, term)`` reads every school's
 workbook in a process pool (one worker per core; each returns only the frames the report
 needs, never the Map), then composes the tables from each school's own
-:func:`provmap.numbers.rollup`:
+:func:`provmap.numbers.rollup.rollup`:
 
 * a school's figures are its own rollup's for the trust's term: a worker calls
-  :func:`provmap.numbers.used_rows` and :func:`~provmap.numbers.provision_table`, the
+  :func:`provmap.numbers.rollup.used_rows` and :func:`~provmap.numbers.rollup.provision_table`, the
   functions ``rollup`` itself is made of, so ``Rollup.rows`` and ``Rollup.provision_terms``
   are what it gets (the tests assert the equality), never cells re-read another way;
 * a provision is pooled across schools by name (case and spaces ignored): pupils are
@@ -15,7 +15,7 @@ needs, never the Map), then composes the tables from each school's own
   ratio gain is that mean over the mean months elapsed of the same rows; effect size is the
   pooled mean gain ÷ 15; a provision measured in different kinds of measure in two schools
   is not pooled but given one line per kind, with a note saying so;
-* every count of pupils goes through :mod:`provmap.disclosure` (the governors' rules), with
+* every count of pupils goes through :mod:`provmap.numbers.disclosure` (the governors' rules), with
   the trust's threshold the largest ``Suppress counts below`` of the schools.
 
 One school's trouble never stops the trust: a workbook that cannot be used is listed in
@@ -37,11 +37,11 @@ from pathlib import Path
 import pandas as pd
 
 from . import disclosure as dc
-from .model import Settings
-from .numbers import NOT_GIVEN, STANDARD_DEVIATION
-from .problems import Code, UnreadableWorkbook
-from .schema import DEFAULT_IMPACT_BANDS, GROUP
-from .write.governors import AREAS, GOOD_BANDS_FROM, UNIT  # the governors' wording
+from ..model import Settings
+from .rollup import NOT_GIVEN, STANDARD_DEVIATION
+from ..problems import Code, UnreadableWorkbook
+from ..schema import DEFAULT_IMPACT_BANDS, GROUP
+from ..reports.governors import AREAS, GOOD_BANDS_FROM, UNIT  # the governors' wording
 
 TOTAL = "Trust total"
 ALL = "Total"
@@ -128,8 +128,9 @@ def read_school(path: str, term: str | None) -> SchoolPart:
     so that its rows hold every term the trust's term could be; :func:`trust` keeps the
     terms up to the trust's term, which are the rows of the rollup for that term.
     """
-    from . import check, load
-    from .numbers import provision_table, used_rows
+    from ..checks import run_checks as check
+    from ..read.workbook import load
+    from .rollup import provision_table, used_rows
 
     part = SchoolPart(path=str(path))
     try:

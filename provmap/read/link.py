@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import difflib
 
-from .model import Layout, Pupil
-from .problems import Code, Problem, error, warning
+from ..model import Layout, Pupil
+from ..problems import Code, Problem, error, warning
 
 
 def name_key(text: str) -> str:

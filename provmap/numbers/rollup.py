@@ -41,12 +41,12 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from .checks.context import Context
-from .delivery import group_key, row_delivery
-from .model import Map
-from .problems import Code, Problem, Severity
-from .schema import ONE_TO_ONE, QFT
-from .values import format_age, format_money
+from ..checks.context import Context
+from ..delivery import group_key, row_delivery
+from ..model import Map
+from ..problems import Code, Problem, Severity
+from ..schema import ONE_TO_ONE, QFT
+from ..values import format_age, format_money
 
 # The kinds of flag, in the school's words; writers may group by these.
 FLAG_NO_PROGRESS = "No progress"
@@ -108,7 +108,7 @@ class Rollup:
 
 def _problems_for(m: Map, today: date) -> list[Problem]:
     """provmap.checks: the reading problems plus every check."""
-    from .checks import run_checks
+    from ..checks import run_checks
     return list(run_checks(m, today=today))
 
 

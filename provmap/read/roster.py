@@ -16,10 +16,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from . import schema
-from .schema import PUPILS, Column, Kind
-from .upn import has_valid_check_letter, is_well_formed
-from .values import BadValue, clean_text, parse_choice, parse_date, parse_year_group, \
+from .. import schema
+from ..schema import PUPILS, Column, Kind
+from ..upn import has_valid_check_letter, is_well_formed
+from ..values import BadValue, clean_text, parse_choice, parse_date, parse_year_group, \
     parse_yes_no
 
 # Headers that hold a whole name when an export has no separate forename/surname columns.

@@ -3,7 +3,7 @@
 Columns are declared once (``provmap/schema.py``) and the Settings sheet's rows once (the
 template's ``settings_rows``), so the staff guide's tables are made from them, never typed
 by hand: a header, alias, choice or note changed there shows in the guide after
-``python -m provmap.schema_doc`` (which rewrites each generated block of the guide in place),
+``python -m provmap.dev.schema_doc`` (which rewrites each generated block of the guide in place),
 and a test fails until it has been run.  The prose around the tables is hand-written.
 
 A generated block sits between ``<!-- generated: NAME -->`` and ``<!-- end generated -->``.
@@ -15,8 +15,8 @@ import re
 import sys
 from pathlib import Path
 
-from . import schema
-from .schema import Choices, Column, Kind, Table
+from .. import schema
+from ..schema import Choices, Column, Kind, Table
 
 GUIDE = Path(__file__).resolve().parent.parent / "docs" / "workbook-format.md"
 
@@ -97,7 +97,7 @@ def choices_section() -> str:
 
 def settings_table() -> str:
     """The Settings sheet's rows as ``provmap new`` writes them, with what each means."""
-    from .write.standard import settings_rows           # the one list of settings
+    from ..workbook.standard import settings_rows           # the one list of settings
     lines = ["| Setting | What it means | In a new workbook |", "|---|---|---|"]
     for key, value, note in settings_rows("(the school's name)", "2025-26",
                                           schema.DEFAULT_TERMS, {}):
@@ -115,7 +115,7 @@ def _amount(column: Column, n: float) -> str:
 
 def ranges_table() -> str:
     """Numbers out of range: each column's limits (schema) and the scores' and dates' (checks)."""
-    from .checks.ranges import SLACK, USUAL_SCORES
+    from ..checks.ranges import SLACK, USUAL_SCORES
     rows: dict[tuple[str, object], list[str]] = {}
     columns: dict[tuple[str, object], Column] = {}
     for table in TABLES.values():

@@ -1,10 +1,10 @@
-"""The trust report workbook: renders a :class:`provmap.trust_numbers.TrustReport`, nothing more.
+"""The trust report workbook: renders a :class:`provmap.numbers.trust.TrustReport`, nothing more.
 
 Sheets: Summary, Schools, By provision, By area of need, Charts (native charts), each on
 A4 through :mod:`provmap.write.page`.  The tables arrive disclosure-controlled; the cell
 formats and the text-only cell writer are the governors' report's.  Before the file is put
 in place it is searched for every register's names, UPNs and dates of birth, the same scan
-the governors' report runs (:func:`provmap.disclosure.refuse_if_identifying`).
+the governors' report runs (:func:`provmap.numbers.disclosure.refuse_if_identifying`).
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import disclosure as dc
-from ..trust_numbers import ALL, TOTAL, TrustReport
-from . import page
-from .book import open_book
-from .atomic import atomic_write
-from .names import report_filename
+from ..numbers import disclosure as dc
+from ..numbers.trust import ALL, TOTAL, TrustReport
+from ..write import page
+from ..write.book import open_book
+from ..write.atomic import atomic_write
+from ..write.names import report_filename
 from .governors import _Writer
 
 MONEY = {"Cost this term", "Year cost", "Cost per pupil with provision", "Cost",
@@ -91,7 +91,7 @@ class _Cells(_Writer):
 def write_trust(report: TrustReport, out_dir: Path) -> Path:
     """Write ``<name> <year> <term> - Trust report.xlsx`` in out_dir; return its path.
 
-    Raises :class:`provmap.disclosure.DisclosureError` (and writes nothing) if the finished
+    Raises :class:`provmap.numbers.disclosure.DisclosureError` (and writes nothing) if the finished
     file would contain a name, UPN or date of birth from any school's register.
     """
     target = Path(out_dir) / report_name(report)

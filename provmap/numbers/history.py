@@ -24,9 +24,9 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .model import Map, Pupil
-from .numbers import Rollup
-from .problems import Code, Problem, UnreadableWorkbook
+from ..model import Map, Pupil
+from .rollup import Rollup
+from ..problems import Code, Problem, UnreadableWorkbook
 
 PARALLEL_FROM_BYTES = 500_000     # read two years at once from this size of workbook
 _YEAR = re.compile(r"^\s*(\d{4})\s*[-/–]\s*(\d{2}|\d{4})\s*$")
@@ -116,9 +116,9 @@ def _unusable(m: Map) -> str | None:
 
 def _one_year(path: Path, today: date | None) -> Year | str:
     """Load, check and roll up one workbook; a string says why it cannot be used."""
-    from . import check
-    from .numbers import rollup
-    from .read import load
+    from ..checks import run_checks as check
+    from .rollup import rollup
+    from ..read.workbook import load
 
     try:
         m = load(path)

@@ -1,6 +1,6 @@
 """The live Cost formula of a provision row, and the same sum in Python for its cached value.
 
-Not to be confused with :mod:`provmap.formulas`, which evaluates constant formulas staff
+Not to be confused with :mod:`provmap.read.formulas`, which evaluates constant formulas staff
 type when a workbook is read.  The formula shows staff the pupil's share the way provmap's
 rollup works it out (docs/template.md says where it differs); provmap itself never trusts
 it and recomputes the share from the inputs.

@@ -5,7 +5,7 @@ group`) who is K or E, or had any provision in the latest year: the pupil and th
 under one-page-profile headings, what works for me, what I find hard and my current
 targets; provision by year and term; outside professionals; attendance and attainment of
 the latest year.  No money unless ``costs=True``.  Content is copied from each year's
-rollup through :mod:`provmap.write.pupil_years`, so no other pupil is named.
+rollup through :mod:`provmap.reports.pupil_years`, so no other pupil is named.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from ..history import History
+from ..numbers.history import History
 from ..schema import QFT
 from ..values import format_money
-from .batch import write_many
+from ..write.batch import write_many
 from .evidence import professionals_sheet
-from .pdf import convert_to_pdf
-from .names import pupil_stem
+from ..write.pdf import convert_to_pdf
+from ..write.names import pupil_stem
 from .pop import _date, _need, _year_group
 from .pop_data import PROFILE_AREAS, SEN_WORDS
 from .pupil_years import (TYPE_WORDS, PupilYears, chosen, need_and_area,

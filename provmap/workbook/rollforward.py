@@ -39,10 +39,10 @@ from openpyxl.utils.cell import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .carry import CARRIED, POST, carry, is_continued, review_pupils
-from .model import ClassTermSheet, Layout, Map
-from .schema import PROVISION_ROWS, REVIEW_ROWS
-from .write.atomic import atomic_write
+from ..carry import CARRIED, POST, carry, is_continued, review_pupils
+from ..model import ClassTermSheet, Layout, Map
+from ..schema import PROVISION_ROWS, REVIEW_ROWS
+from ..write.atomic import atomic_write
 
 _COST = PROVISION_ROWS.column("cost").key
 _PUPIL = REVIEW_ROWS.column("pupil").key
@@ -143,7 +143,7 @@ def roll_forward(path: Path | str, to_term: str, *, today: datetime | date | Non
     Raises :class:`RollForwardRefused` (file untouched) when it cannot be done safely, and
     :class:`~provmap.problems.UnreadableWorkbook` when the file is not a usable workbook.
     """
-    from .read import load
+    from ..read.workbook import load
 
     path = Path(path)
     _refuse_if_open(path)
@@ -694,13 +694,13 @@ def _write_body(src, ws, t: _Table, m: Map, plan: _Plan) -> None:
 def _template_layout(layout: Layout) -> bool:
     """True when the provision table sits in the template's column order, so the template's
     own Cost formula (which names columns by letter) fits it."""
-    from .write.layout import col
+    from .layout import col
     return all(layout.columns.get(c.key) == col(PROVISION_ROWS, c.key) + 1
                for c in PROVISION_ROWS.columns)
 
 
 def _template_cost_formula(row: int, first: int, last: int) -> str:
-    from .write.cost_formula import cost_formula
+    from .cost_formula import cost_formula
     return cost_formula(row, first, last)
 
 

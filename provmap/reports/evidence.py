@@ -2,7 +2,7 @@
 
 For a request for an EHC needs assessment, or a review (spec: across-years.md).  Five
 sheets, print-ready on A4: Summary, Cycles, Progress, Costs, Professionals.  Every figure is
-copied from the single-year rollups (through :mod:`provmap.write.pupil_years`); the pack
+copied from the single-year rollups (through :mod:`provmap.reports.pupil_years`); the pack
 states facts and never says whether a pupil is or is not eligible for anything.
 """
 
@@ -12,13 +12,13 @@ import math
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..history import History
-from ..numbers import STANDARD_DEVIATION
+from ..numbers.history import History
+from ..numbers.rollup import STANDARD_DEVIATION
 from ..schema import NEED_AREA
 from ..values import format_age, format_money
-from .batch import write_many
-from .pdf import convert_to_pdf
-from .names import pupil_stem
+from ..write.batch import write_many
+from ..write.pdf import convert_to_pdf
+from ..write.names import pupil_stem
 from .pop import _date, _need, _year_group
 from .pop_data import SEN_WORDS, SupportEntry
 from .pupil_years import (TYPE_WORDS, TYPES, PupilYear, PupilYears, chosen, describe,

@@ -24,15 +24,15 @@ from . import fastgrid, safety
 from .fastgrid import Grid, Raw
 from .formulas import evaluate_constant
 from .link import Linker
-from .model import (ClassTermSheet, get_column_letter, Layout, Map, ProfessionalRow, ProfileRow, Provision,
+from ..model import (ClassTermSheet, get_column_letter, Layout, Map, ProfessionalRow, ProfileRow, Provision,
                     ProvisionRow, Pupil, ReviewRow, Settings, StaffMember)
-from .problems import Code, Problem, UnreadableWorkbook, error, info, warning
-from .schema import (DEFAULT_IMPACT_BANDS, DEFAULT_LEAVING_YEAR_GROUP, DEFAULT_SUPPRESS_BELOW,
+from ..problems import Code, Problem, UnreadableWorkbook, error, info, warning
+from ..schema import (DEFAULT_IMPACT_BANDS, DEFAULT_LEAVING_YEAR_GROUP, DEFAULT_SUPPRESS_BELOW,
                      DEFAULT_TERMS,
                      DEFAULT_THRESHOLD, PROFESSIONALS, PROFILES, PROVISION_ROWS, PROVISIONS,
                      PUPILS, REFERENCE_SHEETS, REVIEW_ROWS, SETTINGS, STAFF,
                      Column, Kind, Table, normalise_header)
-from .values import (BadValue, clean_text, parse_choice, parse_date, parse_integer,
+from ..values import (BadValue, clean_text, parse_choice, parse_date, parse_integer,
                      parse_number, parse_percent, parse_score, parse_year_group, parse_yes_no)
 
 

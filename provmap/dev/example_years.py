@@ -25,13 +25,14 @@ import random
 from collections import Counter
 from pathlib import Path
 
-from . import schema
-from .example import (CATCH_UP, ESTABLISHMENT, FORENAMES, SCHOOL, SURNAMES, YEARS,
+from .. import schema
+from .this_year import (CATCH_UP, ESTABLISHMENT, FORENAMES, SCHOOL, SURNAMES, YEARS,
                       ExamplePupil, SchoolYear, catch_up, choose, class_names, finish_year, gain,
                       group_sizes, measure_value, needs, new_pupil, register_order, review,
                       row_frame, set_scores, this_year, upn)
-from .write.template import (DEFAULT_PROVISIONS, ExampleData, default_term_dates,
-                             new_workbook, start_year)
+from ..calendar import default_term_dates, start_year
+from ..workbook.defaults import DEFAULT_PROVISIONS
+from ..workbook.standard import ExampleData, new_workbook
 
 __all__ = ["generate_history", "write_history", "history_file"]
 

@@ -1,7 +1,7 @@
 """One pupil across several years, copied out of each year's rollup: what the evidence
 pack and the transition pack show, and nothing about anyone else.
 
-Each year's part is that year's :class:`~provmap.write.pop_data.PopData` (the POP's own
+Each year's part is that year's :class:`~provmap.reports.pop_data.PopData` (the POP's own
 extraction: register details, profiles, professionals, each term's provision, targets,
 review, attendance and attainment, with other pupils' names redacted), plus the figures the
 single-year rollup already holds: the pupil's year cost (``Rollup.by_pupil``'s `Year cost`)
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable, Iterable
 
-from ..history import History, Year
+from ..numbers.history import History, Year
 from ..schema import GROUP, ONE_TO_ONE, QFT
 from .pop_data import PopData, SupportEntry, TermData, _Index
 

@@ -1,7 +1,7 @@
 """The SENCo rollup workbook: the term's numbers, the year so far, and what needs action.
 
 ``write_senco(rollup, out_dir)`` only renders the frames of a
-:class:`~provmap.numbers.Rollup`; every figure is worked out in provmap.numbers.  Money is
+:class:`~provmap.numbers.rollup.Rollup`; every figure is worked out in provmap.numbers.rollup.  Money is
 kept exact there and rounded to pence here only by the cell format.  Staff text (names,
 provisions, messages) always goes through ``write_string``, so text starting with `=` stays
 text.
@@ -17,12 +17,12 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
-from ..numbers import (FLAG_MISSING, FLAG_NO_PROGRESS, FLAG_NO_PROVISION, FLAG_PROVISION,
+from ..numbers.rollup import (FLAG_MISSING, FLAG_NO_PROGRESS, FLAG_NO_PROVISION, FLAG_PROVISION,
                        FLAG_THRESHOLD, Rollup)
-from . import page
-from .names import report_filename
-from .book import open_book
-from .atomic import atomic_write
+from ..write import page
+from ..write.names import report_filename
+from ..write.book import open_book
+from ..write.atomic import atomic_write
 
 MONEY = "£#,##0.00"
 _STATUS_WORDS = {"K": "SEN support (K)", "E": "EHC plan (E)", "N": "No SEN (N)"}

@@ -1,0 +1,1 @@
+"""Development tools: the seeded example school and the generated documentation tables."""
