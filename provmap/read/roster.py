@@ -19,6 +19,7 @@ from typing import Any
 from .. import schema
 from ..schema import PUPILS, Column, Kind
 from ..upn import has_valid_check_letter, is_well_formed
+from ..words import tidy_upn
 from ..values import BadValue, clean_text, parse_choice, parse_date, parse_year_group, \
     parse_yes_no
 
@@ -190,7 +191,7 @@ def _pupil(path: Path, row: int, values: dict[str, Any]) -> dict[str, Any]:
     def fail(column: str, message: str):
         raise RosterError(path, f"{column} {message}", row)
 
-    upn = (clean_text(values.get("upn")) or "").replace(" ", "").upper()
+    upn = tidy_upn(clean_text(values.get("upn")) or "")
     if not upn:
         fail("UPN", "is blank; every pupil needs their UPN")
     if not is_well_formed(upn):

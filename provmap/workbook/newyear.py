@@ -20,11 +20,12 @@ from typing import Any
 
 from .. import schema
 from ..calendar import next_year, start_year
-from ..carry import SUPPORT_STATUSES, carry, is_continued
+from ..carry import carry, is_continued
 from ..model import Map, Pupil
 from ..problems import Problem
 from ..schema import PROFESSIONALS, PROFILES, PROVISION_ROWS, PROVISIONS, PUPILS, STAFF
 from ..values import clean_text, format_age
+from ..words import on_register
 
 
 class NewYearRefused(Exception):
@@ -282,7 +283,7 @@ def _register(m: Map, roster: list[dict[str, Any]] | None, class_map: dict[str, 
         for p in last.values():
             if _leaves(p.year_group, leaving):
                 result.leavers += 1
-                result.leavers_supported += p.sen_status in SUPPORT_STATUSES
+                result.leavers_supported += on_register(p.sen_status)
                 continue
             row = _register_row(p)
             if p.year_group is not None:
@@ -313,7 +314,7 @@ def _register(m: Map, roster: list[dict[str, Any]] | None, class_map: dict[str, 
     for p in last.values():
         if p.upn not in listed:
             result.leavers += 1
-            result.leavers_supported += p.sen_status in SUPPORT_STATUSES
+            result.leavers_supported += on_register(p.sen_status)
     return out
 
 

@@ -25,6 +25,7 @@ from .. import schema
 from ..calendar import default_term_dates, start_year
 from ..schema import (PROFESSIONALS, PROFILES, PROVISION_ROWS, PROVISIONS, PUPILS, REVIEW_ROWS,
                       SETTINGS, STAFF, Table)
+from ..words import on_register
 from ..write.book import open_book
 from ..write.atomic import atomic_write
 from .cost_formula import cost_formula, sheet_costs
@@ -212,8 +213,8 @@ def _write(w: Writer, data: WorkbookData) -> None:
                 review = [{"Pupil": f"{p.get('Forename', '')} {p.get('Surname', '')}".strip(),
                            "UPN": p.get("UPN")}
                           for p in pupils_by_class.get(c, [])
-                          if schema.SEN_STATUS.canonical(str(p.get("SEN status") or "")) in
-                          ("K", "E")]
+                          if on_register(schema.SEN_STATUS.canonical(
+                              str(p.get("SEN status") or "")))]
             class_sheet(w, c, t, rows, review, provisions, staff)
     for name, rows in data.extra_sheets.items():
         ws = w.sheet(name)
