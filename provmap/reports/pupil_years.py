@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable
 
 from ..numbers.history import History, Year
 from ..schema import GROUP, ONE_TO_ONE, QFT
-from .pop_data import PopData, SupportEntry, TermData, _Index
+from .pop_data import PopData, PupilIndex, SupportEntry, TermData
 
 TYPES = (QFT, GROUP, ONE_TO_ONE)
 TYPE_WORDS = {QFT: "Quality first teaching", GROUP: "Group", ONE_TO_ONE: "1:1"}
@@ -142,7 +142,7 @@ class Extractor:
     def __init__(self, hist: History):
         self.history = hist
         register = hist.register()
-        self.indexes = [(y, _Index(y.rollup, register)) for y in hist.years]
+        self.indexes = [(y, PupilIndex(y.rollup, register)) for y in hist.years]
         self.costs: dict[str, dict[str, tuple[tuple[str, str, float], ...]]] = {}
         self.year_cost: dict[str, dict[str, float]] = {}
         self.left_out: dict[str, dict[str, int]] = {}
