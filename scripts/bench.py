@@ -108,14 +108,14 @@ def pop_cells(folder: Path) -> list[list[tuple[int, int, object]]]:
 
 NEXT_ROSTER = """
 import csv, sys, provmap
-from provmap.workbook.newyear import next_class, _up, _leaves
+from provmap.workbook.newyear import leaves, moved_up, next_class
 m = provmap.load(sys.argv[1])
 with open(sys.argv[2], "w", newline="", encoding="utf-8") as f:
     w = csv.writer(f)
     w.writerow(["UPN", "Forename", "Surname", "Year", "Reg Group", "SEN Status", "Primary Need"])
     for p in m.pupils.values():
-        if not _leaves(p.year_group, m.settings.leaving_year_group):
-            w.writerow([p.upn, p.forename, p.surname, _up(p.year_group),
+        if not leaves(p.year_group, m.settings.leaving_year_group):
+            w.writerow([p.upn, p.forename, p.surname, moved_up(p.year_group),
                         next_class(p.class_name), p.sen_status, p.primary_need or ""])
 """
 

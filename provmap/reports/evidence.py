@@ -16,8 +16,8 @@ from ..numbers.history import History
 from ..numbers.rollup import STANDARD_DEVIATION
 from ..schema import NEED_AREA
 from ..values import format_age, format_money
-from ..words import (attendance_words, date_words, need_and_area, need_words, number_words,
-                     on_register, status_words, year_group_words)
+from ..words import (attendance_words, count_words, date_words, need_and_area, need_words,
+                     number_words, on_register, status_words, year_group_words)
 from ..write.batch import write_many
 from ..write.names import pupil_stem
 from ..write.pages import Formats, Page, Table, outcome_format, write_document
@@ -62,7 +62,7 @@ def _group(e: SupportEntry) -> str:
         return "1:1"
     if e.kind == TYPES[0]:
         return TYPE_WORDS[TYPES[0]]
-    return f"Group of {e.group_size:g}" if e.group_size else "Group"
+    return f"Group of {count_words(e.group_size)}" if e.group_size else "Group"
 
 
 # --------------------------------------------------------------------------- Summary
