@@ -298,7 +298,7 @@ def bench_evidence(pupils: int, cache: Path, repeat: int) -> None:
     shutil.rmtree(out, ignore_errors=True)
 
 
-# --- the trust report: many schools in one process pool (issue 14) -------------------------
+# --- the trust report: many schools in one process pool -----------------------------------
 
 TRUST_SCHOOLS = """
 import sys

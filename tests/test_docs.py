@@ -64,3 +64,16 @@ def test_the_guides_links_lead_somewhere():
                 assert (DOCS / page).exists(), f"{name} links to a missing {page}"
             if fragment and not page:
                 assert fragment in headings, f"{name} links to a missing #{fragment}"
+
+
+def test_the_readme_python_example_runs_as_written(monkeypatch):
+    """README's Python block, run from the repository's folder as a reader would."""
+    root = Path(__file__).resolve().parent.parent
+    text = (root / "README.md").read_text()
+    [block] = re.findall(r"```python\n(.*?)```", text, re.S)
+    assert "provmap.history(" in block
+    monkeypatch.chdir(root)
+    scope: dict = {}
+    exec(compile(block, "README.md", "exec"), scope)
+    assert scope["r"].map is scope["m"]
+    assert [y.academic_year for y in scope["h"].years] == ["2024-25", "2025-26"]

@@ -140,7 +140,7 @@ def year_before(later: SchoolYear, pupils: int, seed: int, establishment: int) -
         group_sizes(term_rows)
         for c in class_order:
             rows[f"{c} {term}"] = term_rows[c]
-            reviews[f"{c} {term}"] = [review(rng, p, ti, summer=False)
+            reviews[f"{c} {term}"] = [review(rng, p, summer=False)
                                       for p in by_class.get(c, []) if on_register(p.status)]
     order = [f"{c} {t}" for c in class_order for t in term_names]
     rows = {name: rows[name] for name in order}

@@ -287,7 +287,7 @@ def this_year(pupils: int, seed: int, terms: int, establishment: int) -> SchoolY
         for c in class_order:
             name = f"{c} {term}"
             rows[name] = term_rows[c]
-            reviews[name] = [review(rng, p, ti, summer) for p in by_class.get(c, [])
+            reviews[name] = [review(rng, p, summer) for p in by_class.get(c, [])
                              if p.status in ("K", "E")]
         # End of term sums up: outcomes and next steps follow the gain.
         for name in (f"{c} {term}" for c in class_order):
@@ -307,7 +307,7 @@ def finish_year(rng: random.Random, year0: int, people: list, sen: list, class_o
     """The end of making any year: cost overrides, the Autumn rows kept for the year after,
     private fields dropped, profiles and professionals, and the year's data (in this order:
     the random draws must stay in sequence for the same seed to give the same school)."""
-    overrides(rng, rows, prov)
+    overrides(rows)
     autumn = first_term(rows, class_order, term_names[0])
     strip_private(rows)
     profiles, professionals = profiles_and_professionals(rng, sen, year0)
@@ -584,7 +584,7 @@ def _outcome(rng: random.Random, r: dict, unfinished: bool) -> None:
         r["Outcome"], r["Next step"] = "Partly achieved", "Continue"
 
 
-def review(rng: random.Random, p: ExamplePupil, ti: int, summer: bool) -> dict:
+def review(rng: random.Random, p: ExamplePupil, summer: bool) -> dict:
     ks1 = p.year in ("R", "1", "2")
     row: dict[str, Any] = {"Pupil": p.name, "UPN": p.row["UPN"]}
     pool = [t.format(y=p.year) for t in REVIEW_TARGETS.get(p.area, REVIEW_TARGETS[None])]
@@ -628,7 +628,7 @@ def _deliberate(rows: dict, reviews: dict, classes: list[str], terms: tuple[str,
         spring[len(spring) // 3].pop("Pre", None)
 
 
-def overrides(rng: random.Random, rows: dict, prov: dict) -> None:
+def overrides(rows: dict) -> None:
     """A few costs typed by hand: an invoice for SALT (one typed as text), a course fee."""
     salt = [r for rs in rows.values() for r in rs if r["Provision"] ==
             "Speech and language therapy"]

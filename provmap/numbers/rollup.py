@@ -10,8 +10,8 @@ Every rule is in docs/numbers.md; the short version:
   Provisions defaults); cost = hourly cost x minutes/60 x sessions x weeks + resource;
   a pupil's share = cost / group size; QFT costs only its resource, per pupil;
 * a number typed in Cost replaces that pupil's share;
-* gain, months elapsed, ratio gain, effect size, impact band and the flags follow
-  /work/shared/spec/workbook-format.md, "The numbers".
+* gain, months elapsed, ratio gain, effect size, impact band and the flags follow the
+  workbook's specification, "The numbers" (written out in docs/numbers.md).
 
 Rows with an error on their sheet and row (the checks put one on every row that relies on a
 register, Provisions or Staff row with an error, or lacks what is needed to cost it) are left out of every number and

@@ -1,6 +1,6 @@
 """The SEN support evidence pack: one workbook per pupil across several years.
 
-For a request for an EHC needs assessment, or a review (spec: across-years.md).  Five
+For a request for an EHC needs assessment, or a review (docs/evidence.md).  Five
 sheets, print-ready on A4: Summary, Cycles, Progress, Costs, Professionals.  Every figure is
 copied from the single-year rollups (through :mod:`provmap.reports.pupil_years`); the pack
 states facts and never says whether a pupil is or is not eligible for anything.
@@ -105,7 +105,8 @@ def paragraph(d: PupilYears) -> str:
     att = [(y, t) for y, t in d.terms() if t.attendance is not None]
     if att:
         y, t = att[-1]
-        bits.append(f"Attendance in {t.term} {y.academic_year} was {attendance_words(t.attendance)}.")
+        bits.append(f"Attendance in {t.term} {y.academic_year} was "
+                    f"{attendance_words(t.attendance)}.")
     return " ".join(bits)
 
 

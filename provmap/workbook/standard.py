@@ -192,7 +192,7 @@ def _write(w: Writer, data: WorkbookData) -> None:
     write_instructions(w, terms, classes)
     _settings(w, data, terms)
     _pupils(w, data.pupils, last_pupil_row)
-    _staff(w, staff, ref_last)
+    _staff(w, staff)
     _provisions(w, provisions, ref_last)
     _pupil_table(w, "Profiles", PROFILES, data.profiles, "area", "=ProfileAreaList",
                  "One row per pupil and area: what the pupil is good at, and what is hard. "
@@ -287,7 +287,7 @@ def _pupils(w: Writer, pupils: list[dict[str, Any]], last_row: int) -> None:
     w.page(ws, landscape=True, title_rows="0:0")
 
 
-def _staff(w: Writer, staff: list[dict[str, Any]], last_row: int) -> None:
+def _staff(w: Writer, staff: list[dict[str, Any]]) -> None:
     ws, notes = _table_sheet(w, STAFF, NOTES_HEADER, 48)
     w.rows(ws, 1, STAFF, staff)
     if staff is DEFAULT_STAFF:
