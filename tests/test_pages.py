@@ -6,6 +6,7 @@ kept-together block fits on a page (a block taller than a page splits where it m
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -97,11 +98,13 @@ def _chart(page):
 
 @settings(max_examples=60, deadline=None)
 @given(filler=st.lists(st.integers(1, 6), min_size=0, max_size=40),
-       rows=st.integers(1, 60), lines=st.integers(1, 3))
+       rows=st.integers(1, 60), lines=st.integers(1, 3), after=st.sampled_from(
+           ["nothing", "sub", "section", "para"]))
 def test_headings_never_end_a_page_and_no_page_holds_a_lone_table_row(tmp_path_factory,
-                                                                      filler, rows, lines):
-    """Whatever comes before, a section heading is never the last row of a page, and a
-    table of two or more rows never has exactly one of its rows on a page."""
+                                                                      filler, rows, lines,
+                                                                      after):
+    """Whatever comes before or after, a section heading is never the last row of a page,
+    and a table of two or more rows never has exactly one of its rows on a page."""
     path = tmp_path_factory.mktemp("p") / "t.xlsx"
 
     def build(page):
@@ -110,6 +113,12 @@ def test_headings_never_end_a_page_and_no_page_holds_a_lone_table_row(tmp_path_f
         page.section("The section")
         page.table(["Heading"], [["\n".join([f"Item {i}"] * lines)] for i in range(rows)],
                    spans=[(0, 12)])
+        if after == "sub":
+            page.sub("What follows")
+        elif after == "section":
+            page.section("What follows")
+        elif after == "para":
+            page.para("What follows")
     ws, breaks, table = read(draw(path, build))
     for b in breaks:
         assert ws.cell(b, 1).value != "The section"                # a heading never ends a page
@@ -178,3 +187,38 @@ def test_opening_a_workbook_names_the_school_only(tmp_path):
     wb.close()
     props = openpyxl.load_workbook(tmp_path / "d.xlsx").properties
     assert (props.title, props.creator) == ("Transition", "Oak Tree")
+
+
+def test_the_quicker_sheet_writes_the_bytes_xlsxwriter_writes(tmp_path, monkeypatch):
+    """FastSheet only saves time: a POP and a pack written with it and with XlsxWriter's own
+    worksheet are the same files (all but the creation time)."""
+    import provmap
+    from provmap.reports.pop import pop_data, render_pop
+    from provmap.write import fastsheet
+    from test_pop import JONATHAN, build_school
+
+    assert fastsheet.USABLE                        # else the test below proves nothing
+    data = pop_data(provmap.rollup(provmap.load(build_school(tmp_path / "school.xlsx"))),
+                    JONATHAN)                      # every section filled in
+
+    def build(page):
+        page.section("A section", "with a note")
+        page.pairs([("Name", "Jonathan Smith"), ("Date", None)])
+        page.table(["Term", "Cost", "Note"], [["Autumn", 12.5, "=not a formula"],
+                                               ["Spring", None, ""]],
+                   spans=[(0, 0), (1, 2), (3, 12)], fmts=[None, "money", None])
+
+    def files(sheet) -> dict[str, bytes]:
+        monkeypatch.setattr(pages, "SHEET", sheet)
+        folder = tmp_path / (sheet.__name__ if sheet else "xlsxwriter")
+        paths = [render_pop(data, folder / "pop.xlsx"), draw(folder / "page.xlsx", build)]
+        out = {}
+        for p in paths:
+            with zipfile.ZipFile(p) as z:
+                out.update({f"{p.name}/{n}": z.read(n) for n in z.namelist()
+                            if n != "docProps/core.xml"})
+        return out
+
+    fast, plain = files(fastsheet.FastSheet), files(None)
+    assert fast.keys() == plain.keys()
+    assert [n for n in fast if fast[n] != plain[n]] == []

@@ -253,8 +253,9 @@ def write_pops(rollup: Any, out_dir: Path | str, upns: Iterable[str] | None = No
     out = Path(out_dir)
     index = PupilIndex(rollup)
     chosen = _select(rollup.map, upns, class_name)
-    items = [(index.pop_data(u), costs) for u in chosen]
-    paths = write_many(items, _render_item, out, label="Writing POPs", progress=progress)
+    items = ((index.pop_data(u), costs) for u in chosen)      # made as the workers go
+    paths = write_many(items, _render_item, out, label="Writing POPs", progress=progress,
+                       total=len(chosen))
     if pdf and paths:
         paths += convert_to_pdf(paths, progress=progress is True)
     return paths

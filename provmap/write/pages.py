@@ -51,6 +51,7 @@ from xlsxwriter.format import Format
 from . import page as print_setup
 from .atomic import atomic_write
 from .book import open_book
+from .fastsheet import USABLE, FastSheet, add_format
 
 # --------------------------------------------------------------------------- the house style
 
@@ -72,6 +73,9 @@ CHAR_PX = 7.2     # Arial 11's average character (letters, digits, spaces) is ~0
 MAX_ROW_PT = 409.0            # Excel's tallest row
 DEFAULT_ROW_PT = 15.0         # a row whose height is not set
 MARGINS_IN = {"left": 0.4, "right": 0.4, "top": 0.7, "bottom": 0.6}
+#: The worksheet class of every page: the same bytes as XlsxWriter's own written quicker
+#: (and its formats copied), or XlsxWriter's own (None).
+SHEET: type | None = FastSheet if USABLE else None
 HEADER_MARGIN_IN = 0.3
 
 _BASE = {"font_name": FONT, "font_size": SIZE, "valign": "top", "text_wrap": True}
@@ -130,7 +134,8 @@ class Formats:
             key = _ALIASES.get(name, name)
             made = self.made.get(key)
             if made is None:
-                made = self.wb.add_format(FORMATS[key])
+                made = add_format(self.wb, key, FORMATS[key]) if SHEET is not None \
+                    else self.wb.add_format(FORMATS[key])
                 self.made[key] = made
             self.made[name] = made
         return made
@@ -342,7 +347,7 @@ class Page:
         self.widths = list(widths)
         self.last = len(widths) - 1
         self._px = [column_px(w) for w in widths]
-        self.ws = ws = wb.add_worksheet(name)
+        self.ws = ws = wb.add_worksheet(name, worksheet_class=SHEET)
         for c, w in enumerate(widths):
             ws.set_column(c, c, w)
         ws.hide_gridlines(2)
@@ -532,6 +537,10 @@ class Page:
             ws.insert_chart(r, 0, value(), {"x_offset": 4, "y_offset": 2,
                                             "object_position": 1})
 
+    def _rows_of(self, table: Table, block: tuple[int, int]) -> int:
+        """How many of the block's rows are the table's (a gap after it is not)."""
+        return sum(1 for row in self.rows[block[0]:block[1]] if row.table is table)
+
     def _paginate(self) -> tuple[list[int], list[tuple[Row, int]]]:
         """Give every row its sheet row; return the page breaks and the heading rows
         written again where a table continues on a new page."""
@@ -547,9 +556,9 @@ class Page:
             inside = sorted({block_of[r.n] for r in t.rows} - {block_of[t.head.n]})
             if len(inside) >= 2:
                 first, last = inside[0], inside[-1]
-                if blocks[first][1] - blocks[first][0] == 1:
+                if self._rows_of(t, blocks[first]) == 1:
                     glued[first] = True            # a table's first row never alone
-                if blocks[last][1] - blocks[last][0] == 1:
+                if self._rows_of(t, blocks[last]) == 1:
                     glued[inside[-2]] = True       # nor its last
         groups: list[tuple[int, int]] = []         # row ranges that stay on one page
         k = 0
