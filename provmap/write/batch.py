@@ -21,7 +21,13 @@ Render = Callable[[Any, str], str]       # (item, out_dir) -> path written; modu
 
 
 def _chunk(render: Render, items: list, out_dir: str) -> list[str]:
-    return [render(item, out_dir) for item in items]
+    """A worker's share.  The garbage collector waits until the chunk is written: writing a
+    workbook makes thousands of small objects and few cycles, and a chunk is small."""
+    gc.disable()
+    try:
+        return [render(item, out_dir) for item in items]
+    finally:
+        gc.enable()
 
 
 def _ignore_ctrl_c() -> None:

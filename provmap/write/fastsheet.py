@@ -19,6 +19,8 @@ from typing import Any
 
 import xlsxwriter
 import xlsxwriter.worksheet as xw
+from io import StringIO
+from xlsxwriter.xmlwriter import XMLwriter
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_rowcol_to_cell_fast
 
@@ -28,6 +30,13 @@ _String = getattr(xw, "CellStringTuple", None)
 
 class FastSheet(xw.Worksheet):
     """A worksheet whose one-row merges and plain cells are written with less overhead."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        # A format whose properties equal another's never keeps its own index: XlsxWriter
+        # works its key out again for every cell.  Kept here after the first time.
+        self._xf_of: dict[Any, int] = {}
+        self._font_xml: dict[Any, str] = {}       # a rich-text run's font, as XML
 
     def merge_range(self, first_row: int, first_col: int, last_row: int, last_col: int,
                     data: Any, cell_format: Any = None) -> int:
@@ -42,13 +51,12 @@ class FastSheet(xw.Worksheet):
                                        cell_format)
         cells = [(first_row, c) for c in range(first_col, last_col + 1)]
         merged, tables = self.merged_cells, self.table_cells
-        if any(cell in merged or cell in tables for cell in cells):
+        if not merged.keys().isdisjoint(cells) or (tables and not tables.keys().isdisjoint(cells)):
             return super().merge_range(first_row, first_col, last_row, last_col, data,
                                        cell_format)          # raises OverlappingRange
         name = (f"{xl_rowcol_to_cell_fast(first_row, first_col)}:"
                 f"{xl_rowcol_to_cell_fast(last_row, last_col)}")       # xl_range's text
-        for cell in cells:
-            merged[cell] = name
+        merged.update(dict.fromkeys(cells, name))
         self.merge.append([first_row, first_col, last_row, last_col])
         if data:
             self._write_string(first_row, first_col, data, cell_format)
@@ -63,16 +71,43 @@ class FastSheet(xw.Worksheet):
     def _write_cell(self, row: int, col: int, cell: Any) -> None:
         """A formatted blank or shared string as XlsxWriter writes it; the rest by it."""
         kind = type(cell)
-        if cell.format is not None and not self.constant_memory \
-                and (kind is _Blank or kind is _String):
+        fmt = cell.format
+        if fmt is not None and not self.constant_memory and (kind is _Blank or kind is _String):
             ref = xl_rowcol_to_cell_fast(row, col)
-            xf = cell.format._get_xf_index()
+            xf = fmt.xf_index
+            if xf is None:
+                xf = self._xf_of.get(fmt)
+                if xf is None:
+                    xf = self._xf_of[fmt] = fmt._get_xf_index()
             if kind is _Blank:
                 self.fh.write(f'<c r="{ref}" s="{xf}"/>')
             else:
                 self.fh.write(f'<c r="{ref}" s="{xf}" t="s"><v>{cell.string}</v></c>')
             return
         super()._write_cell(row, col, cell)
+
+    def _write_font(self, xf_format: Any) -> None:
+        """A rich-text run's <rPr>, as XlsxWriter writes it, worked out once per font."""
+        xml = self._font_xml.get(xf_format)
+        if xml is None:
+            writer = self.rstring
+            self.rstring = XMLwriter()
+            self.rstring._set_filehandle(StringIO())
+            try:
+                super()._write_font(xf_format)
+                xml = self._font_xml[xf_format] = self.rstring.fh.getvalue()
+            finally:
+                self.rstring = writer
+        self.rstring.fh.write(xml)
+
+    def _write_merge_cells(self) -> None:
+        """The <mergeCells> element, as XlsxWriter writes it."""
+        if not self.merge:
+            return
+        cell = xl_rowcol_to_cell_fast
+        self.fh.write(f'<mergeCells count="{len(self.merge)}">' + "".join(
+            f'<mergeCell ref="{cell(r0, c0)}:{cell(r1, c1)}"/>' for r0, c0, r1, c1 in self.merge)
+            + "</mergeCells>")
 
 
 _PROTOTYPES: dict[tuple[str, tuple], Format] = {}
@@ -110,7 +145,9 @@ def _usable() -> bool:
     return all(hasattr(probe, name) for name in (
         "merged_cells", "table_cells", "merge", "table", "constant_memory",
         "strings_to_formulas", "strings_to_numbers", "strings_to_urls", "_check_dimensions",
-        "_write_string", "_write_blank", "_write_cell")) and "format" in _Blank._fields \
+        "_write_string", "_write_blank", "_write_cell", "_write_merge_cells", "_write_font",
+        "rstring")) \
+        and "format" in _Blank._fields \
         and _String._fields == ("string", "format")
 
 

@@ -171,8 +171,16 @@ def lines_in(text: str, width_px: float, *, bold: bool = False, size: float = SI
     word wrap at a conservative average character width for Arial (wider when bold or
     larger), so text is never cut off; at worst a row has a little spare space.
     """
+    return _lines(text, _per_line(width_px, bold, size))
+
+
+def _per_line(width_px: float, bold: bool, size: float) -> int:
+    """Characters that fit on one line of a cell `width_px` wide."""
     char_px = CHAR_PX * (size / SIZE) * (1.08 if bold else 1.0)
-    per_line = max(1, int((width_px - 8) / char_px))
+    return max(1, int((width_px - 8) / char_px))
+
+
+def _lines(text: str, per_line: int) -> int:
     key = (text, per_line)
     n = _LINES.get(key)
     if n is None:
@@ -269,9 +277,9 @@ class Row:
     def text(self, c0: int, c1: int, text: str, fmt: str = "text") -> "Row":
         """Text across columns c0..c1, always a string (never a formula)."""
         p = self.page
-        p.ops.append((_TEXT, self, c0, c1, text, p.formats[fmt]))
-        bold, size = _font(fmt)
-        return self.tall(text_height(lines_in(text, p.px(c0, c1), bold=bold, size=size), size))
+        f, per_line, size = p.cell_look(fmt, c0, c1)
+        p.ops.append((_TEXT, self, c0, c1, text, f))
+        return self.tall(text_height(_lines(text, per_line), size))
 
     def rich(self, c0: int, c1: int, runs: Sequence[tuple[str, str]], fmt: str = "text") -> "Row":
         """Runs of text in different fonts, e.g. ``[("bold_font", name), ("body_font",
@@ -347,6 +355,7 @@ class Page:
         self.widths = list(widths)
         self.last = len(widths) - 1
         self._px = [column_px(w) for w in widths]
+        self._looks: dict[tuple[str, int, int], tuple[Format, int, float]] = {}
         self.ws = ws = wb.add_worksheet(name, worksheet_class=SHEET)
         for c, w in enumerate(widths):
             ws.set_column(c, c, w)
@@ -375,6 +384,16 @@ class Page:
     def px(self, c0: int, c1: int) -> float:
         """Width in pixels of columns c0..c1."""
         return sum(self._px[c0:c1 + 1])
+
+    def cell_look(self, fmt: str, c0: int, c1: int) -> tuple[Format, int, float]:
+        """A text cell's format, the characters a line of it holds, and its font size."""
+        key = (fmt, c0, c1)
+        look = self._looks.get(key)
+        if look is None:
+            bold, size = _font(fmt)
+            look = self._looks[key] = (self.formats[fmt], _per_line(self.px(c0, c1), bold,
+                                                                    size), size)
+        return look
 
     # -- rows
 
