@@ -222,3 +222,20 @@ def test_the_quicker_sheet_writes_the_bytes_xlsxwriter_writes(tmp_path, monkeypa
     fast, plain = files(fastsheet.FastSheet), files(None)
     assert fast.keys() == plain.keys()
     assert [n for n in fast if fast[n] != plain[n]] == []
+
+
+def test_the_quicker_sheet_still_refuses_overlapping_merges(tmp_path):
+    import pytest
+    from xlsxwriter.exceptions import OverlappingRange
+    from provmap.write.fastsheet import FastSheet
+
+    wb = open_book(tmp_path / "o.xlsx")
+    ws = wb.add_worksheet(worksheet_class=FastSheet)
+    f = wb.add_format({"border": 1})
+    ws.merge_range(0, 0, 0, 3, "one", f)
+    with pytest.raises(OverlappingRange):
+        ws.merge_range(0, 3, 0, 5, "two", f)
+    ws.merge_range(1, 0, 2, 3, "two rows: XlsxWriter's own", f)
+    wb.close()
+    assert {str(m) for m in openpyxl.load_workbook(tmp_path / "o.xlsx").active.merged_cells.ranges} \
+        == {"A1:D1", "A2:D3"}

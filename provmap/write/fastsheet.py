@@ -110,6 +110,26 @@ class FastSheet(xw.Worksheet):
             + "</mergeCells>")
 
 
+class _Format(Format):
+    """A format whose font, border and fill keys (XlsxWriter works them out again for
+    every workbook that uses the format) are worked out once, on the prototype."""
+
+    def _get_font_key(self) -> str:
+        return self.__dict__.get("_font_key") or super()._get_font_key()
+
+    def _get_border_key(self) -> str:
+        return self.__dict__.get("_border_key") or super()._get_border_key()
+
+    def _get_fill_key(self) -> str:
+        return self.__dict__.get("_fill_key") or super()._get_fill_key()
+
+    def keep_keys(self) -> None:
+        self._font_key = super()._get_font_key()
+        self._border_key = super()._get_border_key()
+        self._fill_key = super()._get_fill_key()
+        self._get_format_key()
+
+
 _PROTOTYPES: dict[tuple[str, tuple], Format] = {}
 
 
@@ -122,7 +142,8 @@ def add_format(wb: xlsxwriter.Workbook, name: str, properties: dict[str, Any]) -
     key = (name, tuple(sorted(defaults.items())))
     prototype = _PROTOTYPES.get(key)
     if prototype is None:                 # as add_format makes it, bound to no workbook
-        prototype = _PROTOTYPES[key] = Format({**defaults, **properties}, {}, {})
+        prototype = _PROTOTYPES[key] = _Format({**defaults, **properties}, {}, {})
+        prototype.keep_keys()             # so each copy has them worked out
     made = copy.copy(prototype)
     made.xf_format_indices = wb.xf_format_indices
     made.dxf_format_indices = wb.dxf_format_indices
