@@ -160,7 +160,7 @@ def _summary(wb, f: Formats, d: PupilYears) -> None:
         errors = "has an error" if left == 1 else "have errors"
         doc.para(f"{left} of this pupil's provision rows {errors} in the provision maps and "
                  f"{'is' if left == 1 else 'are'} left out of these costs (see the Cycles "
-                 "sheet; run `provmap check` on the workbook).", "intro")
+                 "sheet; run `provmap check` on the workbook).", "intro", keep=True)
 
     doc.section("Outside professionals")
     if d.professionals:
@@ -229,7 +229,7 @@ def _cycles(wb, f: Formats, d: PupilYears) -> None:
             notes = [f"{e.provision}: aim: {e.target}" for e in t.support if e.target]
             notes += [f"{e.provision}: {e.comments}" for e in t.support if e.comments]
             if notes:
-                doc.para("\n".join(notes))
+                doc.para("\n".join(notes), keep=True)
         else:
             doc.para("No provision recorded this term.", "intro")
         doc.sub(f"Attendance, attainment and views, {when}")

@@ -168,13 +168,13 @@ def _provision(wb, f: Formats, d: PupilYears, costs: bool) -> None:
             doc.para("No provision recorded.", "intro")
         if costs:
             doc.para(f"Cost of provision in {y.academic_year}: {format_money(y.year_cost)} "
-                     f"(notional SEN threshold {format_money(y.threshold)}).")
+                     f"(notional SEN threshold {format_money(y.threshold)}).", keep=True)
         if y.rows_left_out:
             n = y.rows_left_out
             doc.para(f"{n} of these rows {'have' if n != 1 else 'has'} an error in the "
                      f"{y.academic_year} provision map, so {'they are' if n != 1 else 'it is'}"
                      " left out of the school's numbers" + (" and costs" if costs else "")
-                     + ".", "intro")
+                     + ".", "intro", keep=True)
     doc.finish()
 
 

@@ -463,10 +463,11 @@ class Page:
         self.tables.append(self.open_table)
         return row
 
-    def para(self, text: str, fmt: str = "para") -> None:
-        """A paragraph across the page (its own block; it ends a table)."""
+    def para(self, text: str, fmt: str = "para", *, keep: bool = False) -> None:
+        """A paragraph across the page; it ends a table.  ``keep``: on the same page as the
+        row above (a note under a table)."""
         self.end_table()
-        self.row().text(0, self.last, text, fmt)
+        self.row(keep=keep).text(0, self.last, text, fmt)
 
     def pairs(self, rows: Sequence[tuple[str, Any]], label_to: int = 1) -> None:
         """Label in columns 0..label_to, value across the rest; the rows stay together."""
