@@ -95,6 +95,8 @@ def settings_rows(school: str, year: str, terms: Iterable[str], overrides: dict[
         ("Leaving year group", schema.DEFAULT_LEAVING_YEAR_GROUP,
          "The year group that leaves the school in the summer (for next year's workbook "
          "and the transition packs)."),
+        (schema.SENCO_SETTING, None, "Optional: the SENCo's name and how to reach them, e.g. "
+         "'Mrs A. Shah, 01632 960123'. Shown on the first page of every document."),
     ]
     out = []
     seen = set()
@@ -103,8 +105,13 @@ def settings_rows(school: str, year: str, terms: Iterable[str], overrides: dict[
         out.append((key, overrides.get(key, value), note))
     for key, value in overrides.items():
         if key not in seen:
-            out.append((key, value, ""))
+            out.append((key, value, GLOSSARY_NOTE if key.startswith(
+                f"{schema.GLOSSARY_SETTING}:") else ""))
     return out
+
+
+GLOSSARY_NOTE = ("Optional: what the code means, in a parent's words, for the key on POPs and "
+                 "packs (it replaces provmap's own wording of a common code).")
 
 
 
