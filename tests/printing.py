@@ -257,7 +257,8 @@ def printed_text(xlsx: Path) -> list[tuple[str, str, str]]:
         hidden_cols = _hidden_columns(ws)
         for row in ws.iter_rows():
             for cell in row:
-                if not isinstance(cell.value, str) or not cell.value.strip():
+                if not isinstance(cell.value, str) or not cell.value.strip() \
+                        or cell.data_type == "f":          # a formula prints its result
                     continue
                 if cell.column in hidden_cols:
                     continue

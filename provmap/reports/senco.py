@@ -370,7 +370,7 @@ class _Writer:
         tail = max(head + 1, last - 1)               # the last two rows stay with the total
         units = list(range(head + 1, tail)) + [tail]
         ws.set_h_pagebreaks(page.keep_together(
-            heights, units, end, width_pt=plan.widest_part_pt, title_rows=(0, head),
+            heights, units, end, width_pt=plan.widest_part_pt, title_rows=(head,),
             margins=MARGINS, landscape=plan.landscape))
 
     def _title(self, ws, plan: "_Plan", name: str, intro: str, repeat: int) -> float:

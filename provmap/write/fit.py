@@ -117,3 +117,20 @@ def column_breaks(widths: Sequence[float], room_pt: float, *, repeat: int = 0,
         breaks.append(end)
         c = end
     return breaks
+
+
+def print_scale(widths: Sequence[float], room_pt: float, *, repeat: int = 0,
+                starts: Iterable[int] = (), least: int = 100) -> tuple[int, list[int]]:
+    """The print scale (%) and column breaks that print ``widths`` in the fewest page-wide
+    parts without going below ``least`` per cent; of scales giving as few parts, the largest.
+    """
+    starts = list(starts)
+    best: tuple[int, list[int]] | None = None
+    for scale in range(100, least - 1, -1):
+        breaks = column_breaks(widths, room_pt * 100 / scale, repeat=repeat, starts=starts)
+        if best is None or len(breaks) < len(best[1]):
+            best = (scale, breaks)
+        if not breaks:
+            break
+    assert best is not None
+    return best
