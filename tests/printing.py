@@ -33,6 +33,8 @@ from pathlib import Path
 import openpyxl
 from openpyxl.utils import column_index_from_string, range_boundaries
 
+from provmap.write.fit import text_pt
+
 #: The sizes the calibration page prints, in both of the fonts provmap's outputs use.
 CALIBRATION_SIZES = (6, 8, 9, 10, 12)
 CALIBRATION_FONTS = ("Arial", "Calibri")
@@ -79,6 +81,17 @@ class Calibration:
     def points(self, word: Word) -> float:
         return word.height / self.factor
 
+    def upright(self, word: Word) -> bool:
+        """Whether a word runs left to right.  A chart's rotated axis title comes out of
+        pdftotext as a box as wide as the line is tall, and as tall as the word is long:
+        its width then implies a size far from its height's.  Such words are not body text
+        and are left out of the size measure (they still count for the paper's edges)."""
+        em = text_pt(word.text, 1.0)
+        if em <= 0 or len(word.text) < 2:
+            return True
+        by_width = (word.x1 - word.x0) / em
+        return by_width / 1.8 <= self.points(word) <= by_width * 1.8
+
 
 @dataclass
 class Printed:
@@ -90,21 +103,25 @@ class Printed:
     calibration: Calibration
     cut: list[str] = field(default_factory=list)     # "Sheet!B7: text", from cut_text
 
+    def text(self, page: Page) -> list[Word]:
+        """A page's body text: its upright words."""
+        return [w for w in page.words if self.calibration.upright(w)]
+
     def smallest(self) -> float | None:
         """The smallest text size on any page, in points as printed."""
-        sizes = [self.calibration.points(w) for p in self.pages for w in p.words]
+        sizes = [self.calibration.points(w) for p in self.pages for w in self.text(p)]
         return min(sizes) if sizes else None
 
     def page_sizes(self) -> list[float | None]:
         """Each page's smallest text size (None: a page without words)."""
-        return [min((self.calibration.points(w) for w in p.words), default=None)
+        return [min((self.calibration.points(w) for w in self.text(p)), default=None)
                 for p in self.pages]
 
     def problems(self, least_pt: float) -> list[str]:
         """Every way this output fails on paper, one line each, for a test's message."""
         out = []
         for p in self.pages:
-            small = [w for w in p.words if self.calibration.points(w) < least_pt - 0.05]
+            small = [w for w in self.text(p) if self.calibration.points(w) < least_pt - 0.05]
             if small:
                 size = min(self.calibration.points(w) for w in small)
                 sample = " ".join(w.text for w in small[:8])

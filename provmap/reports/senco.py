@@ -307,7 +307,8 @@ class _Writer:
         cols = [str(c) for c in df.columns]
         values = df.to_numpy(dtype=object)
         starts = {cols.index(g) for g in group_starts if g in cols}
-        plan = _Plan.of(cols, values, money, repeat, starts, {**_CAPS, **(caps or {})})
+        totals = {col: f"£{float(df[col].sum()):,.2f}" for col in (total[1] if total else ())}
+        plan = _Plan.of(cols, values, money, repeat, starts, {**_CAPS, **(caps or {})}, totals)
         head = 1
         heights = {0: self._title(ws, plan, name, intro, repeat)}
         for c, col in enumerate(cols):
@@ -451,12 +452,15 @@ class _Plan:
 
     @classmethod
     def of(cls, cols: list[str], values: np.ndarray, money: set[str], repeat: int,
-           starts: set[int], caps: dict[str, float]) -> "_Plan":
+           starts: set[int], caps: dict[str, float], totals: dict[str, str]) -> "_Plan":
+        """Widths from the text each column shows (a total, in bold, included)."""
         widths, needs, floors, formats = [], [], [], []
         for c, col in enumerate(cols):
             fmt = (MONEY if col in _MONEY_COLUMNS or col in money else _FORMATS.get(col))
             shown = [_shown(v, fmt) for v in values[:, c]] if len(values) else []
             longest = max((fit.text_pt(t, SIZE) for t in shown), default=0.0)
+            if col in totals:
+                longest = max(longest, fit.text_pt(totals[col], SIZE, bold=True))
             word = _units(max((fit.text_pt(w, SIZE, bold=True) for w in col.split()),
                               default=0.0) + 4)
             need = max(_units(longest + 4), word, 5.0)
