@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
 import xlsxwriter
@@ -211,7 +212,13 @@ HEADER_SIZE = "&11 "       # header and footer at 11 pt before scaling (over 9 p
 def _orientation(widths: Sequence[float], repeat: int, starts: Iterable[int]
                  ) -> tuple[bool, int, list[int]]:
     """(landscape, scale, column breaks): portrait unless landscape needs fewer parts."""
-    starts = list(starts)
+    landscape, scale, breaks = _planned(tuple(widths), repeat, tuple(starts))
+    return landscape, scale, list(breaks)
+
+
+@lru_cache(maxsize=64)          # every class sheet has the same columns
+def _planned(widths: tuple[float, ...], repeat: int, starts: tuple[int, ...]
+             ) -> tuple[bool, int, tuple[int, ...]]:
     long_side, short_side = page.A4_PT
     side = (MARGINS["left"] + MARGINS["right"]) * 72
     portrait = fit.print_scale(widths, short_side - side, repeat=repeat, starts=starts,
@@ -219,6 +226,6 @@ def _orientation(widths: Sequence[float], repeat: int, starts: Iterable[int]
     landscape = fit.print_scale(widths, long_side - side, repeat=repeat, starts=starts,
                                 least=LEAST_SCALE)
     if len(portrait[1]) <= len(landscape[1]):
-        return False, *portrait
-    return True, *landscape
+        return False, portrait[0], tuple(portrait[1])
+    return True, landscape[0], tuple(landscape[1])
 

@@ -12,6 +12,7 @@ on LibreOffice's pages.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 # Helvetica / Arial advance widths, 1/1000 em, for the printable ASCII characters.
@@ -36,8 +37,13 @@ LINE_HEIGHT = {"Arial": 1.17, "Calibri": 1.24}     # a line of text, in ems (wit
 
 def text_pt(text: str, size: float = 10, font: str = "Arial", bold: bool = False) -> float:
     """The width of one line of ``text`` in points."""
-    units = sum(_ARIAL.get(ch, _OTHER) for ch in text)
-    return units / 1000 * size * (_BOLD if bold else 1.0) * _NARROWER.get(font, 1.0)
+    return _ems(text) * size * (_BOLD if bold else 1.0) * _NARROWER.get(font, 1.0)
+
+
+@lru_cache(maxsize=1 << 16)
+def _ems(text: str) -> float:
+    """Arial's width of ``text`` in ems (words recur: names, provisions, targets)."""
+    return sum(_ARIAL.get(ch, _OTHER) for ch in text) / 1000
 
 
 def column_px(width: float) -> int:
@@ -57,6 +63,7 @@ def columns_pt(widths: Iterable[float]) -> float:
     return sum(column_px(w) for w in widths) / PX_PER_PT * LIBREOFFICE_WIDER
 
 
+@lru_cache(maxsize=1 << 16)      # a school's targets and views recur on many rows
 def lines(text: str, width_pt: float, size: float = 10, font: str = "Arial",
           bold: bool = False) -> int:
     """How many lines ``text`` wraps to in a cell ``width_pt`` wide (greedy, at spaces; a
@@ -96,15 +103,16 @@ def column_breaks(widths: Sequence[float], room_pt: float, *, repeat: int = 0,
     """
     if columns_pt(widths) <= room_pt:
         return []
-    keep = columns_pt(widths[:repeat])        # on every part: the first holds them anyway
+    each = [columns_pt([w]) for w in widths]
+    keep = sum(each[:repeat])                 # on every part: the first holds them anyway
     starts = set(starts)
     breaks: list[int] = []
     c = repeat
     while c < len(widths):
         used = keep
         end, last_start = c, None
-        while end < len(widths) and used + columns_pt([widths[end]]) <= room_pt:
-            used += columns_pt([widths[end]])
+        while end < len(widths) and used + each[end] <= room_pt:
+            used += each[end]
             end += 1
             if end in starts and used >= room_pt / 2:
                 last_start = end
