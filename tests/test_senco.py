@@ -212,3 +212,19 @@ def test_a_gain_below_zero_never_splits_from_its_sign(example_rollup):
     details = [ws.cell(row, col).value for row in range(3, ws.max_row + 1)]
     assert any("gain \u22122" in d or "gain \u22121" in d for d in details if d)
     assert not any("gain -" in d for d in details if d)
+
+
+def test_the_summary_keys_the_codes_the_rollup_prints(example_rollup):
+    """Need codes, roles and measures, explained once at the foot of the Summary (from the
+    glossary: the common codes and the school's Glossary rows)."""
+    wb, r = example_rollup
+    texts = [c.value for c in wb["Summary"]["A"] if isinstance(c.value, str)]
+    assert "Key to the codes in this workbook" in texts
+    start = texts.index("Key to the codes in this workbook")
+    entries = texts[start + 1:]
+
+    def keyed(code: str) -> bool:
+        return any(t.startswith(f"{code}: ") for t in entries)
+    needs = set(r.by_pupil["Primary need"].dropna())
+    assert all(keyed(c) for c in needs | {"SALT", "ELSA", "SDQ", "Boxall", "1:1"})
+    assert not keyed("WTS")                      # the rollup never prints attainment

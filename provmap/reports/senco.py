@@ -22,7 +22,7 @@ import xlsxwriter
 
 from ..numbers.rollup import (FLAG_MISSING, FLAG_NO_PROGRESS, FLAG_NO_PROVISION, FLAG_PROVISION,
                        FLAG_THRESHOLD, Rollup)
-from ..glossary import produced_by
+from ..glossary import codes_in, produced_by
 from ..write import fit, page
 from ..write.names import report_filename
 from ..write.book import open_book
@@ -247,6 +247,20 @@ class _Writer:
                 ws.write_string(row, 2, note, f["note"])
                 note_height(note, str(p["Provision"]))
                 row += 1
+        key = codes_in(self._printed_text(), s)
+        if key:
+            row += 1
+            section("Key to the codes in this workbook")
+            for i, (code, meaning) in enumerate(key):
+                if i:
+                    units.append(row)                  # a page may break between entries
+                ws.merge_range(row, 0, row, 2, "", f["wrap"])
+                ws.write_rich_string(row, 0, f["label_bold"], code, f["label"],
+                                     f": {meaning}", f["wrap"])
+                lines = fit.lines(f"{code}: {meaning}", span, SIZE)
+                if lines > 1:
+                    heights[row] = fit.row_pt(lines, SIZE)
+                row += 1
         for r_, h in heights.items():
             ws.set_row(r_, h)
         self._page(ws, landscape=False)
@@ -254,6 +268,19 @@ class _Writer:
             ws.set_h_pagebreaks(page.keep_together(
                 heights, units, row, width_pt=fit.columns_pt(widths), title_rows=(0,),
                 margins=MARGINS, landscape=False))
+
+    def _printed_text(self) -> list[str]:
+        """The words the rollup prints that may hold codes (needs, provisions, measures,
+        delivery), for its key."""
+        r = self.r
+        texts: list[str] = []
+        for df, cols in ((r.by_pupil, ("Primary need", "Provisions")),
+                         (r.by_provision, ("Provision", "Type", "Measure")),
+                         (r.flags, ("Provision", "Detail"))):
+            for col in cols:
+                if col in df.columns:
+                    texts.extend(str(v) for v in df[col].dropna().unique())
+        return texts
 
     def _actions(self) -> list[tuple[int, str, str]]:
         """(count, what, where to look) for each kind of thing the SENCo should act on."""
