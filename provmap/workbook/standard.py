@@ -277,10 +277,14 @@ def _pupils(w: Writer, pupils: list[dict[str, Any]], last_row: int) -> None:
     ws, full = _table_sheet(w, PUPILS, FULL_NAME_HEADER, 24)
     fore, sur = letter(PUPILS, "forename"), letter(PUPILS, "surname")
     formats = [w.cell_format(c) for c in PUPILS.columns]
+    widths = [c.width for c in PUPILS.columns]
     for i, p in enumerate(pupils):
         r = i + 1
-        for c, column in enumerate(PUPILS.columns):
-            w.put(ws, r, c, p.get(column.name), formats[c])
+        values = [p.get(column.name) for column in PUPILS.columns]
+        for c, value in enumerate(values):
+            w.put(ws, r, c, value, formats[c])
+        if height := row_height(values, widths):       # a long name or parent wraps whole
+            ws.set_row(r, height)
         cached = f"{p.get('Forename') or ''} {p.get('Surname') or ''}".strip()
         ws.write_formula(r, full, f'=TRIM({fore}{r + 1}&" "&{sur}{r + 1})', w.fmt["helper"],
                          cached)
