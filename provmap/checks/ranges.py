@@ -1,6 +1,7 @@
 """"Is this right?" checks that need more than one cell: a score against its provision's
-measure kind and highest score, and dates against the academic year.  The single-cell ranges (negative or
-absurd counts, durations and money) are declared in the schema and applied by the reader.
+measure kind and highest score, and dates against the academic year.  The single-cell
+ranges (negative or absurd counts, durations and money) are declared in the schema and
+applied by the reader.
 """
 
 from __future__ import annotations
