@@ -80,6 +80,7 @@ class Code(StrEnum):
     END_BEFORE_START = "end-before-start"
     UNLIKELY_SCORE = "unlikely-score"
     DATE_OUTSIDE_YEAR = "date-outside-year"
+    SCORE_ABOVE_HIGHEST = "score-above-highest"
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +208,8 @@ CATALOGUE: dict[Code, tuple[str, str]] = {
                                      "2 to 20 years: is this right?"),
     Code.DATE_OUTSIDE_YEAR: ("warning", "A Start or End date more than a month outside the "
                                         "academic year's terms."),
+    Code.SCORE_ABOVE_HIGHEST: ("warning", "A Pre or Post above its provision's Highest score "
+                                          "(a phonics check score of 46 out of 40)."),
 }
 
 

@@ -313,6 +313,10 @@ PROVISIONS = Table("Provisions", (
            "scale)"),
     C("Higher is better", K.YES_NO, choices=YES_NO, width=9,
       note="`N` for scales where a fall is progress (SDQ difficulties); blank means Y"),
+    C("Highest score", K.NUMBER, aliases=("Maximum score", "Max score", "Highest possible score",
+                                           "Out of"), width=9, limits=SCORE,
+      note="optional: the measure's highest possible score (40 for the phonics check); "
+           "`check` warns at a Pre or Post above it"),
 ), markers=("Provision", "Type"))
 
 PROFILES = Table("Profiles", (
@@ -405,3 +409,7 @@ DEFAULT_IMPACT_BANDS = ((2.0, "useful"), (3.0, "substantial"), (4.0, "remarkable
 FIRST_BAND = "modest"
 DEFAULT_SUPPRESS_BELOW = 5
 DEFAULT_LEAVING_YEAR_GROUP = "6"
+
+# Optional rows of the Settings sheet (version 3): who to contact, and what codes mean.
+SENCO_SETTING = "SENCo"              # name and contact, on every document's first page
+GLOSSARY_SETTING = "Glossary"        # `Glossary: WTS` = `working towards the expected standard`

@@ -31,7 +31,7 @@ from ..schema import (DEFAULT_IMPACT_BANDS, DEFAULT_LEAVING_YEAR_GROUP, DEFAULT_
                      DEFAULT_TERMS,
                      DEFAULT_THRESHOLD, PROFESSIONALS, PROFILES, PROVISION_ROWS, PROVISIONS,
                      PUPILS, REFERENCE_SHEETS, REVIEW_ROWS, SETTINGS, STAFF,
-                     Column, Kind, Table, normalise_header)
+                     Column, Kind, Table, normalise_header, GLOSSARY_SETTING, SENCO_SETTING)
 from ..values import (BadValue, clean_text, parse_choice, parse_date, parse_integer,
                      parse_number, parse_percent, parse_score, parse_year_group, parse_yes_no)
 
@@ -357,10 +357,17 @@ class _Builder:
     def settings(self) -> Settings:
         rows = self.reference("Settings", SETTINGS, required=True)
         values: dict[str, tuple[Any, str]] = {}
+        glossary_rows: list[tuple[str, Any, int, str, str]] = []  # code, value, row, cells
         if rows:
             for row, raw in rows.rows:
                 key = clean_text(raw.get("setting", (None,))[0])
                 if key is None:
+                    continue
+                code = _glossary_code(key)
+                if code is not None:
+                    glossary_rows.append((code, raw.get("value"), row,
+                                          rows.layout.cell("setting", row),
+                                          rows.layout.cell("value", row)))
                     continue
                 key = normalise_header(key)
                 values.setdefault(key, (raw.get("value"), rows.layout.cell("value", row)))
@@ -426,7 +433,36 @@ class _Builder:
         return Settings(school=school or "Unnamed school", academic_year=year or "",
                         terms=terms, term_dates=term_dates, threshold=float(threshold),
                         impact_bands=bands, suppress_below=int(suppress),
-                        leaving_year_group=leaving)
+                        leaving_year_group=leaving, senco=text(SENCO_SETTING.casefold()),
+                        glossary=self.glossary(glossary_rows, sheet))
+
+    def glossary(self, rows: list[tuple[str, Any, int, str, str]], sheet: str | None
+                 ) -> dict[str, str]:
+        """The school's `Glossary: CODE` rows: code -> what it means (the first row of a
+        code wins; a row with no code or no meaning is said and left out)."""
+        out: dict[str, str] = {}
+        seen: dict[str, int] = {}
+        for code, raw, row, key_cell, value_cell in rows:
+            meaning = clean_text(raw[0]) if raw and raw[1] not in ("f", "e") else None
+            if not code:
+                self.problems.append(warning(
+                    Code.MISSING_VALUE, sheet, key_cell,
+                    f"A {GLOSSARY_SETTING} row names no code, so it is left out of the key.",
+                    f"write the code after the colon, e.g. '{GLOSSARY_SETTING}: WTS'"))
+            elif meaning is None:
+                self.problems.append(warning(
+                    Code.MISSING_VALUE, sheet, value_cell,
+                    f"{GLOSSARY_SETTING}: {code} has no meaning, so the key leaves it out.",
+                    f"type what {code} means in the Value column, in a parent's words"))
+            elif code.casefold() in seen:
+                self.problems.append(warning(
+                    Code.MISSING_VALUE, sheet, key_cell,
+                    f"{GLOSSARY_SETTING}: {code} is given twice; the first (row "
+                    f"{seen[code.casefold()]}) is used.", "keep one row per code"))
+            else:
+                seen[code.casefold()] = row
+                out[code] = meaning
+        return out
 
     def setting_number(self, values, key, sheet, default, bounds, unit):
         """A numeric setting, or its default (with an error) when it cannot be used."""
@@ -519,7 +555,8 @@ class _Builder:
         return Provision(layout, row, f["provision"], f["type"], f["area_of_need"],
                          f["delivered_by"], f["sessions_per_week"], f["minutes_per_session"],
                          f["weeks"], f["resource_cost"], f["measure"], f["measure_kind"],
-                         True if f["higher_is_better"] is None else f["higher_is_better"])
+                         True if f["higher_is_better"] is None else f["higher_is_better"],
+                         f["highest_score"])
 
     def pupil_rows(self, name, table, record, linker) -> list:
         rows = self.reference(name, table, required=False)
@@ -637,6 +674,15 @@ class _Builder:
             "This row has data but no pupil, so provmap cannot use it.",
             "type the pupil's name in the Pupil column, or clear the row"))
         return False
+
+
+_GLOSSARY = re.compile(rf"^\s*{GLOSSARY_SETTING}\s*:(.*)$", re.I | re.S)
+
+
+def _glossary_code(setting: str) -> str | None:
+    """`Glossary: WTS` -> `WTS` (as typed, spaces tidied); None for any other setting."""
+    m = _GLOSSARY.match(setting)
+    return " ".join(m.group(1).split()) if m else None
 
 
 def _class_and_term(name: str, terms: tuple[str, ...]) -> tuple[str, str] | None:

@@ -329,6 +329,8 @@ def _settings(m: Map) -> dict[str, Any]:
         "Impact bands": ", ".join(f"{label} from {bound:g}" for bound, label in s.impact_bands),
         "Suppress counts below": s.suppress_below,
         "Leaving year group": s.leaving_year_group,
+        schema.SENCO_SETTING: s.senco,
+        **{f"{schema.GLOSSARY_SETTING}: {code}": meaning for code, meaning in s.glossary.items()},
     }
 
 
