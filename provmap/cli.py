@@ -202,13 +202,19 @@ def format_report(path: str, problems: list[Problem]) -> str:
 
 
 def cmd_new(args) -> int:
-    from .workbook.standard import new_workbook
+    from .read.roster import load_roster
+    from .workbook.standard import WorkbookData, new_workbook
 
     if args.out.exists():
         raise _Refused(f"{args.out} already exists; provmap will not overwrite a workbook. "
                        "Choose another name or move the old file.")
     try:
-        path = new_workbook(args.out, args.school, args.year, args.pupils)
+        data = None
+        if args.pupils is not None:
+            roster = load_roster(args.pupils)
+            print("\n".join(roster.lines()))
+            data = WorkbookData(pupils=roster.rows)
+        path = new_workbook(args.out, args.school, args.year, data=data)
     except (OSError, ValueError) as exc:
         raise _Refused(str(exc)) from None
     print(f"Wrote {path}")

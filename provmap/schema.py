@@ -36,6 +36,23 @@ class Choices:
         key = normalise_choice(text)
         return self._index().get(key)
 
+    def canonical_loose(self, text: str) -> str | None:
+        """As :meth:`canonical`, also ignoring punctuation and `&` for `and`, as MIS
+        exports and other tools write their lists ("Social, Emotional & Mental Health",
+        "Multi Sensory Impairment").  Used for what is brought in (rosters, `import`); the
+        workbook's own cells keep the exact lists."""
+        found = self.canonical(text)
+        if found is not None:
+            return found
+        loose = getattr(self, "_loose", None)
+        if loose is None:
+            loose = {}
+            for canon, words in self.words.items():
+                for w in (canon, *words):
+                    loose.setdefault(loose_choice(w), canon)
+            object.__setattr__(self, "_loose", loose)
+        return loose.get(loose_choice(text))
+
     def _index(self) -> dict[str, str]:
         idx = getattr(self, "_idx", None)
         if idx is None:
@@ -56,26 +73,39 @@ def normalise_choice(text: str) -> str:
     return re.sub(r"\s+", " ", str(text)).strip().casefold()
 
 
+def loose_choice(text: str) -> str:
+    """Letters and digits only, `&` read as `and`: `Multi-Sensory / Impairment` and
+    `multi sensory impairment` are the same."""
+    t = str(text).casefold().replace("&", " and ")
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", t).split())
+
+
 YES_NO = Choices("Y/N", {"Y": ("yes", "true", "1"), "N": ("no", "false", "0")})
 
 SEN_STATUS = Choices("SEN status", {
     "K": ("SEN support", "SEN Support (K)", "support"),
-    "E": ("EHCP", "EHC plan", "EHC", "Statement", "Education, health and care plan"),
-    "N": ("None", "No SEN", "Monitoring", "Monitor", "no"),
+    "E": ("EHCP", "EHC plan", "EHC", "Statement", "Education, health and care plan",
+          "Education health and care plan", "Statement of SEN", "Statement of special "
+          "educational needs"),
+    "N": ("None", "No SEN", "Monitoring", "Monitor", "no", "No special educational need",
+          "No special educational needs", "Not SEN"),
 })
 
 NEED = Choices("Need", {
     "SPLD": ("Specific learning difficulty", "SpLD"),
     "MLD": ("Moderate learning difficulty",),
     "SLD": ("Severe learning difficulty",),
-    "PMLD": ("Profound and multiple learning difficulty",),
+    "PMLD": ("Profound and multiple learning difficulty",
+             "Profound & multiple learning difficulty"),
     "SEMH": ("Social, emotional and mental health",),
-    "SLCN": ("Speech, language and communication needs", "Speech, language and communication"),
+    "SLCN": ("Speech, language and communication needs", "Speech, language and communication",
+             "Speech, language and communications needs"),
     "HI": ("Hearing impairment",),
     "VI": ("Visual impairment",),
     "MSI": ("Multi-sensory impairment",),
     "PD": ("Physical disability",),
-    "ASD": ("Autistic spectrum disorder", "Autism", "ASC", "Autistic spectrum condition"),
+    "ASD": ("Autistic spectrum disorder", "Autism", "ASC", "Autistic spectrum condition",
+            "Autism spectrum disorder", "Autism spectrum condition"),
     "OTH": ("Other difficulty/disability", "Other"),
     "NSA": ("SEN support but no specialist assessment of type of need",
             "No specialist assessment"),
@@ -248,33 +278,44 @@ PUPILS = Table("Pupils", (
       note="the 13-character Unique Pupil Number from the MIS: a letter, 11 digits, then a "
            "digit or (a temporary UPN) a letter; its DfE check letter is checked. Each pupil "
            "once"),
-    C("Forename", required=True, aliases=("First name", "Preferred forename", "Legal forename",
-                                          "Forenames", "Given name", "Firstname"), width=14,
-      note="as the class sheets will write it"),
-    C("Surname", required=True, aliases=("Last name", "Legal surname", "Preferred surname",
-                                         "Family name", "Lastname"), width=16),
+    # Aliases: the headings of MIS exports (SIMS, Arbor, Bromcom, ScholarPack); a roster with
+    # both a preferred and a legal name uses the preferred one (provmap.read.roster).
+    C("Forename", required=True, aliases=(
+        "First name", "Firstname", "Forenames", "Given name", "Preferred forename",
+        "Preferred first name", "Preferred firstname", "Legal forename", "Legal first name",
+        "Legal firstname"), width=14, note="as the class sheets will write it"),
+    C("Surname", required=True, aliases=(
+        "Last name", "Lastname", "Family name", "Preferred surname", "Preferred last name",
+        "Preferred lastname", "Legal surname", "Legal last name", "Legal lastname"), width=16),
     C("Date of birth", K.DATE, aliases=("DOB", "Birth date", "D.O.B."), width=13,
       note="shown on the POP"),
-    C("Year group", required=True, aliases=("Year", "NC year", "Year grp", "National curriculum year"),
-      width=10, note="`R` (or `Reception`), `1` to `13` (or `Y3`, `Year 3`), `N` (or "
-                     "`Nursery`)"),
-    C("Class", required=True, aliases=("Reg group", "Registration group", "Form", "Reg", "Tutor group"),
-      width=12, note="the class as its class-term sheets name it: `3O` for `3O Autumn`"),
+    C("Year group", required=True, aliases=(
+        "Year", "NC year", "Year grp", "National curriculum year", "Year taught in",
+        "Curriculum year"), width=10,
+      note="`R` (or `Reception`), `1` to `13` (or `Y3`, `Year 3`), `N` (or `Nursery`)"),
+    C("Class", required=True, aliases=(
+        "Reg group", "Registration group", "Registration form", "Reg form", "Form", "Reg",
+        "Tutor group"), width=12,
+      note="the class as its class-term sheets name it: `3O` for `3O Autumn`"),
     C("SEN status", K.CHOICE, required=True, aliases=("SEN", "SEN provision", "SEN stage"),
       choices=SEN_STATUS, width=11,
       note="`K` SEN support, `E` EHC plan, `N` no SEN (monitoring or catch-up only)"),
-    C("Primary need", K.CHOICE, aliases=("Primary SEN need", "Main need", "Need"), choices=NEED,
-      width=12, note="needed for K and E pupils: a census code such as `SLCN`, or its full name"),
-    C("Secondary need", K.CHOICE, aliases=("Secondary SEN need",), choices=NEED, width=12,
-      note="the same codes"),
+    C("Primary need", K.CHOICE, aliases=(
+        "Primary SEN need", "Main need", "Need", "SEN need type", "SEN need type 1",
+        "Need type", "Primary need type", "Primary SEN need type"), choices=NEED, width=12,
+      note="needed for K and E pupils: a census code such as `SLCN`, or its full name"),
+    C("Secondary need", K.CHOICE, aliases=(
+        "Secondary SEN need", "SEN need type 2", "Secondary need type"), choices=NEED,
+      width=12, note="the same codes"),
     C("Pupil premium", K.YES_NO, aliases=("PP", "Disadvantaged"), choices=YES_NO, width=9),
     C("EAL", K.YES_NO, aliases=("English as an additional language",), choices=YES_NO, width=7),
-    C("Looked after", K.YES_NO, aliases=("CLA", "LAC", "Looked after child"), choices=YES_NO,
+    C("Looked after", K.YES_NO, aliases=(
+        "CLA", "LAC", "Looked after child", "Child looked after", "In care"), choices=YES_NO,
       width=9),
     C("Parent/carer", aliases=("Parent", "Parent or carer", "Parents/carers", "Contact"), width=22,
       note="shown on the POP"),
     C("Language at home", aliases=("Home language", "First language"), width=14,
-      note="shown on the POP"),
+      note="shown on the POP; a roster's `First language` other than English also means EAL"),
 ), markers=("UPN", "Surname"))
 
 STAFF = Table("Staff", (

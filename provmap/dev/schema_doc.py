@@ -18,7 +18,7 @@ from pathlib import Path
 from .. import schema
 from ..schema import Choices, Column, Kind, Table
 
-GUIDE = Path(__file__).resolve().parent.parent / "docs" / "workbook-format.md"
+GUIDE = Path(__file__).resolve().parents[2] / "docs" / "workbook-format.md"
 
 _BLOCK = re.compile(r"(<!-- generated: (?P<name>[^>]+?) -->\n)(?P<body>.*?)(<!-- end generated -->)",
                     re.S)
