@@ -48,6 +48,8 @@ class Code(StrEnum):
     NEGATIVE_NUMBER = "negative-number"
     NUMBER_TOO_LARGE = "number-too-large"
     UNLIKELY_NUMBER = "unlikely-number"
+    READ_FROM_WORDS = "read-from-words"
+    CONFLICTING_VALUES = "conflicting-values"
     # Register
     DUPLICATE_UPN = "duplicate-upn"
     BAD_UPN = "bad-upn"
@@ -176,6 +178,11 @@ CATALOGUE: dict[Code, tuple[str, str]] = {
     Code.NUMBER_TOO_LARGE: ("error", "A count, duration, amount or score over 1,000,000: the row is left out."),
     Code.UNLIKELY_NUMBER: ("warning", "Possible but unlikely (e.g. a 300-minute session, 45 weeks, "
                                       "attendance over 100%): is this right?"),
+    Code.READ_FROM_WORDS: ("info", "Numbers written with their unit or in words (`3 x weekly`, "
+                                   "`20 mins`, `£1.2k`) were read as numbers; said once per "
+                                   "sheet and column."),
+    Code.CONFLICTING_VALUES: ("error", "`3 x 20 mins` in one column and a different number in "
+                                       "the other (Sessions per week, Minutes per session)."),
     Code.DUPLICATE_UPN: ("error", "Two register rows with the same UPN."),
     Code.BAD_UPN: ("error", "A UPN that is not 13 characters of the right shape."),
     Code.BAD_UPN_CHECK_LETTER: ("error", "A UPN whose DfE check letter is wrong."),

@@ -25,6 +25,19 @@ class Kind(Enum):
     YES_NO = "yes/no"
 
 
+class Unit(Enum):
+    """What a number column counts, so a number written with its unit or in staff's words
+    (`3 x weekly`, `20 mins`, `12 weeks`, `£1.2k`) can be read as that number
+    (provmap.values.parse_amount)."""
+
+    SESSIONS = "sessions a week"
+    MINUTES = "minutes"
+    WEEKS = "weeks"
+    MONEY = "money"
+    MONEY_PER_HOUR = "money an hour"
+    MONEY_PER_TERM = "money a term"
+
+
 @dataclass(frozen=True)
 class Choices:
     """A closed list of canonical values, each with the words staff may type for it."""
@@ -187,6 +200,7 @@ class Column:
     width: float = 14            # for the template writer
     note: str = ""               # what to type, for the Instructions sheet
     limits: Limits | None = None
+    unit: Unit | None = None     # a number column that also reads its unit and staff's words
 
     @property
     def key(self) -> str:
@@ -324,7 +338,8 @@ STAFF = Table("Staff", (
            "by names them"),
     C("Role", width=24),
     C("Hourly cost", K.MONEY, required=True, aliases=("Cost per hour", "Hourly rate", "Rate"),
-      width=12, note="£ per hour, on-costs included", limits=HOURLY_COST),
+      width=12, note="£ per hour, on-costs included", limits=HOURLY_COST,
+      unit=Unit.MONEY_PER_HOUR),
 ), markers=("Name", "Hourly cost"))
 
 PROVISIONS = Table("Provisions", (
@@ -337,14 +352,15 @@ PROVISIONS = Table("Provisions", (
     C("Delivered by", aliases=("Staff", "Who"), width=18,
       note="who usually delivers it: a Name on the Staff sheet"),
     C("Sessions per week", K.NUMBER, aliases=("Sessions/week", "Sessions a week", "Frequency"),
-      width=10, limits=SESSIONS,
+      width=10, limits=SESSIONS, unit=Unit.SESSIONS,
       note="the usual delivery; class-sheet rows that leave these blank use them"),
     C("Minutes per session", K.NUMBER, aliases=("Minutes", "Session length", "Mins per session",
-                                                 "Duration"), width=10, limits=MINUTES),
+                                                 "Duration"), width=10, limits=MINUTES,
+      unit=Unit.MINUTES),
     C("Weeks", K.NUMBER, aliases=("Number of weeks", "Weeks per term"), width=8, limits=WEEKS,
-      note="weeks in the term"),
+      unit=Unit.WEEKS, note="weeks in the term"),
     C("Resource cost", K.MONEY, aliases=("Resources", "Resource costs"), width=11,
-      limits=RESOURCE_COST,
+      limits=RESOURCE_COST, unit=Unit.MONEY_PER_TERM,
       note="£ per term: shared by a group's pupils; per pupil for 1:1 and quality first "
            "teaching"),
     C("Measure", aliases=("Assessment", "Entry/exit measure"), width=20,
@@ -390,11 +406,11 @@ PROVISION_ROWS = Table("Provision table", (
       note="blank: the Provisions default"),
     C("Delivered by", aliases=("Staff", "Who"), width=16, note="blank: the Provisions default"),
     C("Sessions per week", K.NUMBER, aliases=("Sessions/week", "Sessions a week", "Frequency"),
-      width=9, limits=SESSIONS, note="blank: the Provisions default"),
+      width=9, limits=SESSIONS, unit=Unit.SESSIONS, note="blank: the Provisions default"),
     C("Minutes per session", K.NUMBER, aliases=("Minutes", "Session length", "Mins per session",
                                                  "Duration"), width=9, limits=MINUTES,
-      note="blank: the Provisions default"),
-    C("Weeks", K.NUMBER, aliases=("Number of weeks",), width=7, limits=WEEKS,
+      unit=Unit.MINUTES, note="blank: the Provisions default"),
+    C("Weeks", K.NUMBER, aliases=("Number of weeks",), width=7, limits=WEEKS, unit=Unit.WEEKS,
       note="blank: the Provisions default"),
     C("Group", aliases=("Group name", "Group label"), width=10,
       note="blank: everyone on this provision on this sheet"),
@@ -413,7 +429,7 @@ PROVISION_ROWS = Table("Provision table", (
     C("Next step", K.CHOICE, choices=NEXT_STEP, aliases=("Next steps",), width=11,
       note="`Continue` carries the row into next term"),
     C("Cost", K.MONEY, width=10, note="worked out for you; a number typed here overrides it",
-      limits=TYPED_COST),
+      limits=TYPED_COST, unit=Unit.MONEY),
     C("Comments", aliases=("Comment", "Notes"), width=30),
 ), markers=("Pupil", "Provision"))
 
