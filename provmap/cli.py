@@ -68,6 +68,25 @@ def _parser() -> argparse.ArgumentParser:
                    help="CSV or .xlsx pupil list exported from the school's MIS")
     n.set_defaults(run=cmd_new)
 
+    im = sub.add_parser("import", help="bring in a provision map kept as one long table (a "
+                        "row per pupil per provision) as a standard workbook")
+    im.add_argument("source", type=Path, metavar="SOURCE",
+                    help="the table: .xlsx, .xlsm or .csv")
+    im.add_argument("out", type=Path, metavar="OUT.xlsx")
+    im.add_argument("--pupils", type=Path, metavar="ROSTER",
+                    help="the register: a CSV or .xlsx pupil list exported from the MIS "
+                         "(without it, the register is made from the table's own pupil, UPN "
+                         "and class columns)")
+    im.add_argument("--school", help="the school's name (default: SOURCE's file name)")
+    im.add_argument("--year", help="academic year, e.g. 2025-26 (default: from the table's "
+                    "terms or dates)")
+    im.add_argument("--sheet", help="the sheet holding the table (default: the first whose "
+                    "header row names a pupil and a provision)")
+    im.add_argument("--mapping", type=Path, metavar="MAP.csv",
+                    help="a CSV with columns 'Heading' and 'Means' naming headings provmap "
+                         "does not know (docs/import.md)")
+    im.set_defaults(run=cmd_import)
+
     r = sub.add_parser("rollup", help="write the SENCo rollup and the governors' report")
     r.add_argument("workbook", type=Path)
     r.add_argument("--term", help="default: the latest term with any provision")
@@ -219,6 +238,20 @@ def cmd_new(args) -> int:
         raise _Refused(str(exc)) from None
     print(f"Wrote {path}")
     return EXIT_OK
+
+
+def cmd_import(args) -> int:
+    """Exit 0 when every row was placed, 1 when some were not (they are on OUT's 'Not
+    imported' sheet), 2 when nothing was written."""
+    from .workbook.fromtable import ImportRefused, import_table
+
+    try:
+        result = import_table(args.source, args.out, args.pupils, school=args.school,
+                              year=args.year, sheet=args.sheet, mapping=args.mapping)
+    except ImportRefused as exc:
+        raise _Refused(str(exc)) from None
+    print("\n".join(result.lines()))
+    return result.exit_code
 
 
 def _load_and_rollup(args):

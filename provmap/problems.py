@@ -82,6 +82,12 @@ class Code(StrEnum):
     END_BEFORE_START = "end-before-start"
     UNLIKELY_SCORE = "unlikely-score"
     DATE_OUTSIDE_YEAR = "date-outside-year"
+    # Bringing a long table in (provmap import): said about SOURCE
+    MISSING_IN_TABLE = "missing-in-table"
+    SPANS_TERMS = "spans-terms"
+    TEMPLATE_HOURLY_COST = "template-hourly-cost"
+    MEASURE_WORKED_OUT = "measure-worked-out"
+    VALUES_DIFFER = "values-differ"
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +220,17 @@ CATALOGUE: dict[Code, tuple[str, str]] = {
                                      "2 to 20 years: is this right?"),
     Code.DATE_OUTSIDE_YEAR: ("warning", "A Start or End date more than a month outside the "
                                         "academic year's terms."),
+    Code.MISSING_IN_TABLE: ("warning", "`import`: the table has no column (or no value) for "
+                                       "something the workbook needs: costs, UPNs, terms ..."),
+    Code.SPANS_TERMS: ("warning", "`import`: a row whose dates span terms, placed in the term "
+                                  "it starts in."),
+    Code.TEMPLATE_HOURLY_COST: ("warning", "`import`: a role with no hourly cost in the table "
+                                           "takes the standard template's."),
+    Code.MEASURE_WORKED_OUT: ("warning", "`import`: a measure's kind or direction worked out "
+                                         "from its scores or name: check it on Provisions."),
+    Code.VALUES_DIFFER: ("warning", "`import`: rows of one provision or staff member disagree "
+                                    "on what Provisions or Staff hold once: the most common "
+                                    "is used."),
 }
 
 

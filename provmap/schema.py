@@ -451,6 +451,61 @@ REVIEW_ROWS = Table("Pupil review table", (
     C("Pupil views", aliases=("Pupil view", "Child views", "Pupil voice"), width=34),
 ), markers=("Pupil", "Attendance"))
 
+# A provision map kept as one long table, a row per pupil per provision (`provmap import`):
+# what each heading means, in the words other tools and home-made sheets use (import.md,
+# section 3).  A `--mapping` file names any other heading by one of these column names.
+_PUPIL_NAME = PUPILS.column("forename"), PUPILS.column("surname")
+LONG_TABLE = Table("Long table", (
+    C("Pupil", aliases=("Pupil name", "Name", "Child", "Student", "Child name",
+                        "Student name", "Full name")),
+    C("Forename", aliases=_PUPIL_NAME[0].aliases),
+    C("Surname", aliases=_PUPIL_NAME[1].aliases),
+    C("UPN", aliases=("Unique pupil number",)),
+    C("Class", aliases=("Reg group", "Registration group", "Registration form", "Reg form",
+                        "Form", "Tutor group")),
+    C("Term"),
+    C("Provision", aliases=("Intervention", "Name of intervention", "Support", "Programme",
+                            "Program", "Provision name", "Intervention name", "Title")),
+    C("Type", K.CHOICE, choices=PROVISION_TYPE, aliases=("Provision type", "Wave")),
+    C("Area of need", K.CHOICE, choices=AREA, aliases=(
+        "Area of concern", "Area", "Broad area", "Need area", "Broad area of need")),
+    C("Delivered by", aliases=("Staff", "Staff member", "Who", "Adult", "Led by", "Provider")),
+    C("Sessions per week", K.NUMBER, unit=Unit.SESSIONS, limits=SESSIONS, aliases=(
+        "Frequency", "Sessions", "Times per week", "Number per week", "Sessions/week",
+        "Sessions a week")),
+    C("Minutes per session", K.NUMBER, unit=Unit.MINUTES, limits=MINUTES, aliases=(
+        "Session length", "Length of session", "Minutes", "Time", "Mins per session")),
+    C("Weeks", K.NUMBER, unit=Unit.WEEKS, limits=WEEKS, aliases=(
+        "Number of weeks", "No. of weeks", "No of weeks", "Duration in weeks")),
+    C("Start date", K.DATE, aliases=("Start", "From", "Date started")),
+    C("End date", K.DATE, aliases=("End", "To", "Date ended")),
+    C("Group", aliases=("Group name",)),
+    C("Group size", K.INTEGER, limits=GROUP_SIZE, aliases=("Number in group",)),
+    C("Hourly cost", K.MONEY, unit=Unit.MONEY_PER_HOUR, limits=HOURLY_COST, aliases=(
+        "Staff cost per hour", "Rate", "Cost per hour", "Hourly rate")),
+    C("Resource cost", K.MONEY, unit=Unit.MONEY_PER_TERM, limits=RESOURCE_COST, aliases=(
+        "Resources", "Resource costs")),
+    C("Cost", K.MONEY, unit=Unit.MONEY, limits=TYPED_COST, aliases=("Total cost",)),
+    C("Measure", aliases=("Assessment", "Assessment used", "Measured by")),
+    C("Measure kind", K.CHOICE, choices=MEASURE_KIND),
+    C("Higher is better", K.YES_NO, choices=YES_NO),
+    C("Lower is better", K.YES_NO, choices=YES_NO),
+    C("Pre", K.SCORE, limits=SCORE, aliases=(
+        "Entry", "Baseline", "Start score", "Start grade", "Entry data", "Entry score",
+        "Pre score")),
+    C("Post", K.SCORE, limits=SCORE, aliases=(
+        "Exit", "End score", "End grade", "Exit data", "Exit score", "Post score")),
+    C("Target", aliases=("Intended outcome", "Outcome sought")),
+    C("Outcome", K.CHOICE, choices=OUTCOME),
+    C("Next step", K.CHOICE, choices=NEXT_STEP, aliases=("Action", "Next steps")),
+    C("Comments", aliases=("Notes", "Impact", "Comment")),
+    # The register's own columns: used to make the register when no roster is given.
+    C("Year group", aliases=PUPILS.column("year_group").aliases),
+    C("SEN status", aliases=PUPILS.column("sen_status").aliases),
+    C("Primary need", aliases=PUPILS.column("primary_need").aliases),
+    C("Date of birth", K.DATE, aliases=PUPILS.column("date_of_birth").aliases),
+), markers=("Pupil", "Provision"))
+
 REFERENCE_SHEETS = ("Settings", "Pupils", "Staff", "Provisions", "Profiles", "Professionals")
 REQUIRED_SHEETS = ("Settings", "Pupils", "Staff", "Provisions")
 SHEET_TABLES = {"Settings": SETTINGS, "Pupils": PUPILS, "Staff": STAFF, "Provisions": PROVISIONS,

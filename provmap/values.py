@@ -120,6 +120,14 @@ def parse_score(value: object) -> float | None:
     return parse_number(value)
 
 
+def is_age(value: object) -> bool:
+    """True for an age typed as text (`7y 2m`, `7:02`, `86m`): a measure in months."""
+    if not isinstance(value, str):
+        return False
+    text = value.strip().lower()
+    return bool(_AGE_YM.match(text) or _AGE_COLON.match(text) or _AGE_MONTHS.match(text))
+
+
 def format_money(v: float) -> str:
     """Money as the school writes it, to the penny: 1234.5 -> `£1,234.50`."""
     return f"£{v:,.2f}"

@@ -4,7 +4,7 @@ example school and require every figure to come out as before.
 Compared, for every term with provision: the headline summary (problem counts aside: they
 count warnings, not money), the by-pupil, by-provision (every term), by-class and by-area
 tables, the flags, and every used row's cost and progress (by pupil, provision, term and
-group, not by where the row sits).  ``penny=True`` compares money to the penny, other numbers
+group, not by where the row sits; a row's dates count through the months they give).  ``penny=True`` compares money to the penny, other numbers
 to nine places; otherwise everything must be exactly equal.
 """
 
@@ -24,7 +24,7 @@ ROW_FIGURES = ["term", "class_name", "upn", "provision", "type", "area_of_need",
                "group_size", "group_cost", "computed_share", "share", "cost_override",
                "hourly_cost", "resource_cost", "measure", "measure_kind", "higher_is_better",
                "pre", "post", "gain", "months_elapsed", "ratio_gain", "no_progress", "impact",
-               "start_date", "end_date", "target", "outcome", "next_step", "comments"]
+               "target", "outcome", "next_step", "comments"]
 MONEY = ("cost", "share", "Cost", "Cost per pupil", "Year cost", "group_cost")
 
 

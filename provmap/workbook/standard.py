@@ -293,6 +293,10 @@ def _staff(w: Writer, staff: list[dict[str, Any]], last_row: int) -> None:
         for i in range(len(staff)):
             ws.write_string(1 + i, notes, "Example: change to your own staff and costs",
                             w.fmt["note"])
+    else:
+        for i, s in enumerate(staff):           # what `import` worked out, said on the row
+            if s.get(NOTES_HEADER):
+                ws.write_string(1 + i, notes, s[NOTES_HEADER], w.fmt["note"])
     ws.freeze_panes(1, 1)
     w.page(ws, landscape=False)
 
@@ -302,6 +306,13 @@ def _provisions(w: Writer, provisions: list[dict[str, Any]], last_row: int) -> N
     w.header(ws, 0, PROVISIONS)
     w.widths(ws, PROVISIONS)
     w.rows(ws, 1, PROVISIONS, provisions)
+    if any(p.get(NOTES_HEADER) for p in provisions):     # what `import` worked out
+        notes = len(PROVISIONS.columns)
+        ws.write_string(0, notes, NOTES_HEADER, w.fmt["head_extra"])
+        ws.set_column(notes, notes, 48)
+        for i, p in enumerate(provisions):
+            if p.get(NOTES_HEADER):
+                ws.write_string(1 + i, notes, p[NOTES_HEADER], w.fmt["note"])
     last = last_row - 1
     for key, source in (("type", schema.PROVISION_TYPE.values), ("area_of_need", "=AreaList"),
                         ("delivered_by", "=StaffNames"),
