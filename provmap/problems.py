@@ -29,6 +29,7 @@ class Code(StrEnum):
     ENCRYPTED_FILE = "encrypted-file"
     BROKEN_FILE = "broken-file"
     UNSAFE_FILE = "unsafe-file"
+    NOT_PROVMAP_WORKBOOK = "not-a-provmap-workbook"
     # Structure
     MISSING_SHEET = "missing-sheet"
     MISSING_TABLE = "missing-table"
@@ -166,6 +167,8 @@ CATALOGUE: dict[Code, tuple[str, str]] = {
     Code.ENCRYPTED_FILE: ("exit 2", "Password-protected: remove the password, save a copy."),
     Code.BROKEN_FILE: ("exit 2", "Damaged or truncated: save it again in Excel."),
     Code.UNSAFE_FILE: ("exit 2", "A zip bomb or XML entity declarations: refused unread."),
+    Code.NOT_PROVMAP_WORKBOOK: ("exit 2", "A workbook with none of provmap's sheets (a map kept "
+                                          "another way): `provmap import` brings it in."),
     Code.MISSING_SHEET: ("error", "A required sheet (Settings, Pupils, Staff, Provisions) is missing."),
     Code.MISSING_TABLE: ("error/warning", "No header row for a table (warning on a class-term sheet)."),
     Code.MISSING_COLUMN: ("error", "A required column is missing from a table's header row."),

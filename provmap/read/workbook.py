@@ -28,8 +28,7 @@ from ..model import (ClassTermSheet, get_column_letter, Layout, Map, Professiona
                     ProvisionRow, Pupil, ReviewRow, Settings, StaffMember)
 from ..problems import Code, Problem, UnreadableWorkbook, error, info, warning
 from ..schema import (DEFAULT_IMPACT_BANDS, DEFAULT_LEAVING_YEAR_GROUP, DEFAULT_SUPPRESS_BELOW,
-                     DEFAULT_TERMS,
-                     DEFAULT_THRESHOLD, PROFESSIONALS, PROFILES, PROVISION_ROWS, PROVISIONS,
+                     DEFAULT_TERMS, DEFAULT_THRESHOLD, LONG_TABLE, PROFESSIONALS, PROFILES, PROVISION_ROWS, PROVISIONS,
                      PUPILS, REFERENCE_SHEETS, REVIEW_ROWS, SETTINGS, STAFF,
                      Column, Kind, Table, Unit, normalise_header)
 from ..values import (Amount, BadValue, clean_text, format_amount, parse_amount, parse_choice,
@@ -397,6 +396,7 @@ class _Builder:
     # -- the whole workbook -----------------------------------------------------------------
 
     def build(self) -> Map:
+        self.refuse_another_layout()
         settings = self.settings()
         pupils = self.pupils()
         linker = Linker(pupils)
@@ -412,6 +412,27 @@ class _Builder:
         return Map(path=self.path, settings=settings, pupils=pupils, staff=staff,
                    provisions=provisions, profiles=profiles, professionals=professionals,
                    sheets=sheets, problems=self.problems, sheet_order=list(self.grids))
+
+    def refuse_another_layout(self) -> None:
+        """A workbook with none of provmap's reference sheets (or whose only one, named
+        Provisions, is a table of pupils' provision rather than the menu) is a map kept
+        another way: one sentence pointing at `provmap import`, not four missing sheets."""
+        names = set(self.by_fold)
+        if names & {"settings", "pupils", "staff"}:
+            return
+        menu = self.by_fold.get("provisions")
+        why = "it has none of the Settings, Pupils, Staff or Provisions sheets"
+        if menu is not None:
+            if not _long_table(self.grids[menu]):
+                return
+            why = (f"its '{menu}' sheet is a table of pupils' provision, not the menu of "
+                   "provision, and it has no Settings, Pupils or Staff sheet")
+        name = Path(self.path).name
+        raise UnreadableWorkbook(
+            Code.NOT_PROVMAP_WORKBOOK, self.path,
+            f"this is not a provmap workbook ({why}); to bring in a provision map kept in "
+            f"another layout, run: provmap import \"{name}\" OUT.xlsx --pupils ROSTER "
+            "(docs/import.md).")
 
     def settings(self) -> Settings:
         rows = self.reference("Settings", SETTINGS, required=True)
@@ -719,6 +740,19 @@ class _Builder:
             "This row has data but no pupil, so provmap cannot use it.",
             "type the pupil's name in the Pupil column, or clear the row"))
         return False
+
+
+def _long_table(grid: Grid) -> bool:
+    """True when a sheet's header row names a pupil as well as a provision: a long table
+    (a row per pupil per provision), not the Provisions menu (whose `Name`, if it has one,
+    is the provision's, so never read as a pupil beside a Provision column)."""
+    for _, cells in grid[:30]:
+        keys = {c.key for c in (LONG_TABLE.match(v) for v, _ in cells.values()
+                                if isinstance(v, str)) if c is not None}
+        if "provision" in keys and ("pupil" in keys or "upn" in keys
+                                    or {"forename", "surname"} <= keys):
+            return True
+    return False
 
 
 def _hint(column: Column, typed: Any) -> str | None:
