@@ -180,12 +180,21 @@ def test_a_home_made_table_in_its_own_words(tmp_path, small_roster):
     assert (fluency.measure_kind, talk.measure_kind, elsa.measure_kind) == (
         "months", "standardised", "score")
     assert elsa.higher_is_better is False
-    worked = [p.message for p in result.problems if p.code is Code.MEASURE_WORKED_OUT]
-    assert len(worked) == 3 and any("Higher is better N" in w for w in worked)
+    [kinds, lower] = [p.message for p in result.problems if p.code is Code.MEASURE_WORKED_OUT]
+    assert kinds.startswith("The table gives no measure kind, so provmap worked one out for 3 "
+                            "provisions (")
+    assert kinds.endswith(": Reading fluency months, Talk boost standardised, ELSA score. Each "
+                          "is noted on its Provisions row: check them.")
+    assert lower.startswith("Higher is better is N (a fall is progress) for ELSA ('SDQ total "
+                            "difficulties')")
     notes = {r[0].value: r[11].value for r in openpyxl.load_workbook(result.out)["Provisions"]
              .iter_rows(min_row=2) if r[0].value}
-    assert notes["ELSA"] == ("Measure kind 'score' worked out by provmap; Higher is better N: "
-                             "the template knows this measure as lower-is-better. Check it.")
+    assert notes["Reading fluency"] == ("Measure kind 'months' worked out by provmap (scores "
+                                        "typed as ages, e.g. '7y 2m'). Check it.")
+    assert notes["ELSA"] == ("Measure kind 'score' worked out by provmap ('SDQ total "
+                             "difficulties' is neither an age nor standardised); Higher is "
+                             "better N: the template knows 'SDQ total difficulties' as "
+                             "lower-is-better. Check it.")
     spans = [p for p in result.problems if p.code is Code.SPANS_TERMS]
     assert [p.cell for p in spans] == ["G7"]                 # Maya's Talk boost: Dec to Feb
     assert "placed in Autumn, the term it starts in" in spans[0].message

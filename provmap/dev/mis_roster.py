@@ -32,7 +32,11 @@ def _need(code: str | None) -> str:
     if not code:
         return ""
     words = NEED.words[code]
-    return f"{code} - {words[0].title()}" if words else code
+    if not words:
+        return code
+    title = " ".join(w if w in ("and", "of", "or", "but", "no") else w[:1].upper() + w[1:]
+                     for w in words[0].split())
+    return f"{code} - {title}"
 
 
 def _year(year_group: str | None) -> str:

@@ -442,15 +442,18 @@ def _staff_default(name: str) -> dict[str, Any] | None:
     return None
 
 
-def _measure_kind(measure: str | None, rows: list[_Row]) -> str:
-    """Ages are months; a name saying standardised or SS is standardised; else a score."""
-    if any(is_age(r.typed.get(k)) for r in rows for k in ("pre", "post")):
-        return "months"
+def _measure_kind(measure: str | None, rows: list[_Row]) -> tuple[str, str]:
+    """(kind, why): ages are months; a name saying standardised or SS is standardised; a
+    name saying age is months; else a score."""
+    ages = [r.typed.get(k) for r in rows for k in ("pre", "post") if is_age(r.typed.get(k))]
+    if ages:
+        return "months", f"scores typed as ages, e.g. '{ages[0]}'"
     if measure and re.search(r"standardi[sz]ed|standard score|\bss\b", measure, re.I):
-        return "standardised"
+        return "standardised", f"'{measure}' says so"
     if measure and re.search(r"\bage\b", measure, re.I):
-        return "months"
-    return "score"
+        return "months", f"'{measure}' is an age"
+    return "score", f"'{measure}' is neither an age nor standardised" if measure else \
+        "no measure is named"
 
 
 @dataclass
@@ -468,7 +471,8 @@ def _menu(rows: list[_Row], table: LongTable, problems: list[Problem]) -> _Menu:
             groups.setdefault(_key(r.value["provision"]), []).append(r)
     provisions: list[dict[str, Any]] = []
     by_key: dict[str, dict[str, Any]] = {}
-    has = table.columns
+    kinds: list[str] = []                          # worked out, said in one warning
+    lower_better: list[str] = []
     for key, group in groups.items():
         name = _most_common([r.value["provision"] for r in group])
         p: dict[str, Any] = {"Provision": name}
@@ -491,8 +495,9 @@ def _menu(rows: list[_Row], table: LongTable, problems: list[Problem]) -> _Menu:
         kind = _most_common([r.value.get("measure_kind") for r in group])
         if kind is None and (measure or any(r.value.get(k) is not None for r in group
                                              for k in ("pre", "post"))):
-            kind = _measure_kind(measure, group)
-            notes.append(f"Measure kind '{kind}' worked out by provmap")
+            kind, why = _measure_kind(measure, group)
+            notes.append(f"Measure kind '{kind}' worked out by provmap ({why})")
+            kinds.append(f"{name} {kind}")
         p["Measure kind"] = kind
         higher = _most_common([r.value.get("higher_is_better") for r in group])
         lower = _most_common([r.value.get("lower_is_better") for r in group])
@@ -501,19 +506,27 @@ def _menu(rows: list[_Row], table: LongTable, problems: list[Problem]) -> _Menu:
         if higher is None and measure and (measure.casefold() in LOWER_IS_BETTER or re.search(
                 r"sdq.*difficult", measure, re.I)):
             higher = False
-            notes.append("Higher is better N: the template knows this measure as "
+            notes.append(f"Higher is better N: the template knows '{measure}' as "
                          "lower-is-better")
+            lower_better.append(f"{name} ('{measure}')")
         p["Higher is better"] = None if higher is None else ("Y" if higher else "N")
         if notes:
             p[NOTES_HEADER] = "; ".join(notes) + ". Check it."
-            problems.append(warning(
-                Code.MEASURE_WORKED_OUT, table.sheet, None,
-                f"{name}: {'; '.join(notes)} (from "
-                f"{'its scores and ' if kind == 'months' else ''}its measure's name"
-                f"{' ' + repr(measure) if measure else ''}).",
-                "check it on the Provisions row, where the note says so"))
         provisions.append(p)
         by_key[key] = p
+    if kinds:
+        problems.append(warning(
+            Code.MEASURE_WORKED_OUT, table.sheet, None,
+            f"The table gives no measure kind, so provmap worked one out for {len(kinds)} "
+            f"provision{_s(len(kinds))} (ages are months, a standardised score's name says so, "
+            f"anything else is a score): {', '.join(kinds)}. Each is noted on its Provisions "
+            "row: check them.", "correct the Measure kind on the Provisions sheet"))
+    if lower_better:
+        problems.append(warning(
+            Code.MEASURE_WORKED_OUT, table.sheet, None,
+            f"Higher is better is N (a fall is progress) for {', '.join(lower_better)}, a "
+            "measure the standard template knows as lower-is-better; noted on its Provisions "
+            "row.", "change Higher is better on the Provisions sheet if that is wrong"))
     return _Menu(provisions, by_key, _staff(rows, by_key, table, problems))
 
 
