@@ -33,7 +33,7 @@ from ..values import (BadValue, clean_text, format_amount, is_age, parse_amount,
                       parse_integer, parse_score, parse_year_group, parse_yes_no)
 from .defaults import DEFAULT_PROVISIONS, DEFAULT_STAFF
 from .layout import NOTES_HEADER
-from .standard import WorkbookData, new_workbook
+from .standard import ExtraTable, WorkbookData, new_workbook
 
 NOT_IMPORTED = "Not imported"
 TERMS = schema.DEFAULT_TERMS
@@ -642,7 +642,7 @@ def import_table(source: Path | str, out: Path | str, pupils: Path | str | None 
         pupils=register.rows, staff=menu.staff, provisions=menu.provisions, classes=classes,
         terms=TERMS, provision_rows={name: rows_ for name, (_, _, rows_) in placed.items()},
         review_rows={f"{c} {t}": [] for c in classes for t in over},
-        extra_sheets=_not_imported_sheet(table, rows, result) if result.not_imported else {})
+        extra_tables=_not_imported_sheet(table, result) if result.not_imported else {})
     for name, (n, cell, typed, value, unit) in reader.words.items():
         problems.append(info(Code.READ_FROM_WORDS, table.sheet, cell,
                              f"{name}: {n} cell{_s(n)} written in words "
@@ -806,16 +806,23 @@ def _provision_row(row: _Row, pupil: dict[str, Any], provision: dict[str, Any]
     return out
 
 
-def _not_imported_sheet(table: LongTable, rows: list[_Row], result: ImportResult
-                        ) -> dict[str, list[list[Any]]]:
+def _not_imported_sheet(table: LongTable, result: ImportResult) -> dict[str, ExtraTable]:
     """The rows that could not be placed, as typed, each with its reason."""
     why = dict(result.not_imported)
     cells = {n: c for n, c in table.rows}
-    lines: list[list[Any]] = [
-        [f"These rows of {table.where} could not be placed on a class sheet. Put right what "
-         "the reason says (e.g. add the pupil to the Pupils sheet), then copy the row to its "
-         "class sheet."], [],
-        ["Why not imported", f"Row in {table.path.name}", *table.headings]]
-    for n, _ in result.not_imported:
-        lines.append([why[n], n, *cells[n]])
-    return {NOT_IMPORTED: lines}
+    width = max(len(table.headings), *(len(cells[n]) for n, _ in result.not_imported))
+    headings = [*table.headings, *[""] * (width - len(table.headings))]
+    return {NOT_IMPORTED: ExtraTable(
+        intro=f"These rows of {table.where} could not be placed on a class sheet. Put right "
+              "what the reason says (e.g. add the pupil to the Pupils sheet), then copy the "
+              "row to its class sheet.",
+        headings=["Why not imported", f"Row in {table.path.name}", *headings],
+        rows=(rows := [[why[n], n, *cells[n]] for n, _ in result.not_imported]),
+        widths=[44, 10, *[_width(h, [r[2 + c] if 2 + c < len(r) else None for r in rows])
+                          for c, h in enumerate(headings)]])}
+
+
+def _width(heading: str, values: list[Any]) -> float:
+    """A column as wide as its heading or its longest value, 8 to 24 characters."""
+    longest = max([len(heading), *(len(clean_text(v) or "") for v in values)])
+    return float(max(8, min(longest + 2, 24)))
