@@ -30,6 +30,8 @@ class Code(StrEnum):
     BROKEN_FILE = "broken-file"
     UNSAFE_FILE = "unsafe-file"
     NOT_PROVMAP_WORKBOOK = "not-a-provmap-workbook"
+    LOCK_FILE = "lock-file"
+    WORKBOOK_OPEN = "workbook-open"
     # Structure
     MISSING_SHEET = "missing-sheet"
     MISSING_TABLE = "missing-table"
@@ -169,6 +171,10 @@ CATALOGUE: dict[Code, tuple[str, str]] = {
     Code.UNSAFE_FILE: ("exit 2", "A zip bomb or XML entity declarations: refused unread."),
     Code.NOT_PROVMAP_WORKBOOK: ("exit 2", "A workbook with none of provmap's sheets (a map kept "
                                           "another way): `provmap import` brings it in."),
+    Code.LOCK_FILE: ("exit 2", "Excel's `~$` (or LibreOffice's `.~lock.`) lock file given instead "
+                               "of the workbook beside it."),
+    Code.WORKBOOK_OPEN: ("warning", "The workbook is open in Excel now (its lock file is beside "
+                                    "it): changes not yet saved are not read."),
     Code.MISSING_SHEET: ("error", "A required sheet (Settings, Pupils, Staff, Provisions) is missing."),
     Code.MISSING_TABLE: ("error/warning", "No header row for a table (warning on a class-term sheet)."),
     Code.MISSING_COLUMN: ("error", "A required column is missing from a table's header row."),

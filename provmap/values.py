@@ -128,6 +128,11 @@ def is_age(value: object) -> bool:
     return bool(_AGE_YM.match(text) or _AGE_COLON.match(text) or _AGE_MONTHS.match(text))
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """`1 pupil`, `2 pupils`, `0 provision rows`: a count with its noun, as people say it."""
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
+
 def format_money(v: float) -> str:
     """Money as the school writes it, to the penny: 1234.5 -> `£1,234.50`."""
     return f"£{v:,.2f}"

@@ -44,11 +44,19 @@ def load(path: str | Path) -> Map:
     try:
         grids = fastgrid.Grids(path)
         try:
-            return _Builder(str(path), grids).build()
+            m = _Builder(str(path), grids).build()
         finally:
             grids.close()
     except fastgrid.Fallback:
-        return _Builder(str(path), _read_grids_openpyxl(path)).build()
+        m = _Builder(str(path), _read_grids_openpyxl(path)).build()
+    lock = safety.lock_file_for(path)
+    if lock is not None:
+        m.problems.insert(0, warning(
+            Code.WORKBOOK_OPEN, None, None,
+            f"The workbook is open in Excel or LibreOffice now ({lock.name} is beside it): "
+            "changes not yet saved there are not in what provmap read.",
+            "save and close the workbook, then run provmap again"))
+    return m
 
 
 def _read_grids_openpyxl(path: Path) -> dict[str, Grid]:
