@@ -26,7 +26,8 @@ from provmap.dev.staff_words import in_words
 from provmap.problems import Code
 from provmap.schema import LONG_TABLE
 from provmap.upn import with_check_letter
-from provmap.workbook.fromtable import ImportRefused, import_table, parse_term
+from provmap.read.longtable import parse_term
+from provmap.workbook.fromtable import ImportRefused, import_table
 from provmap.workbook.totable import EXPORTED, long_table_rows, write_long_table
 
 EXAMPLE = Path(__file__).parent.parent / "workbooks" / "Provision map 2025-26.xlsx"

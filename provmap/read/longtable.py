@@ -6,7 +6,8 @@ headings are matched through :data:`provmap.schema.LONG_TABLE` (case, spaces, br
 trailing `:` ignored, as in the workbook), or named by a mapping file (`Heading`,`Means`).
 The table is found as the first sheet (or ``--sheet``) whose header row names a pupil and a
 provision; title rows above it are skipped.  What is read is the cells as typed, with their
-row numbers: turning them into a workbook is :mod:`provmap.workbook.fromtable`.
+row numbers, and each row's values as :class:`TableRow` (:class:`RowReader`): turning them
+into a workbook is :mod:`provmap.workbook.fromtable`.
 
 Anything that stops the import before it starts (no such file, no table, a mapping that
 names something provmap does not know) raises :class:`TableRefused` with one sentence.
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,12 +25,15 @@ from typing import Any
 
 from ..model import get_column_letter
 from ..problems import UnreadableWorkbook
-from ..schema import LONG_TABLE, REQUIRED_SHEETS, Column, normalise_header
-from ..values import clean_text
+from .. import schema
+from ..schema import LONG_TABLE, REQUIRED_SHEETS, Column, Kind, Unit, normalise_header
+from ..values import (BadValue, clean_text, parse_amount, parse_date, parse_integer,
+                      parse_score, parse_year_group, parse_yes_no)
 from . import safety
-from .roster import RosterError, decode_csv, read_csv_grid
+from .roster import RosterError, decode_csv, mis_choice, read_csv_grid
 
 HEADER_SCAN_ROWS = 30
+REGISTER_KEYS = ("year_group", "sen_status", "primary_need", "date_of_birth")
 IGNORE = "Ignore"          # what `Means` says in a mapping for a heading to leave out
 PUPIL_KEYS = ("pupil", "upn", "forename", "surname")
 
@@ -248,3 +253,129 @@ def _seen(name, grid) -> str:
         return f"sheet '{name}' is empty" if name else ""
     shown = ", ".join(f"'{t}'" for t in best[:12]) + (", ..." if len(best) > 12 else "")
     return f"{'sheet ' + repr(name) + ' has ' if name else 'its headings are '}{shown}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading each row
+
+
+@dataclass
+class TableRow:
+    """One row of the table: its cells as typed and what they mean."""
+
+    number: int
+    typed: dict[str, Any]                 # LONG_TABLE key -> the cell as typed
+    value: dict[str, Any]                 # key -> what it means (None: blank or unreadable)
+    bad: set[str] = field(default_factory=set)    # keys typed but not readable
+    term_text: str | None = None
+    term_year: int | None = None          # the academic year a Term such as `Autumn 2025` names
+
+
+_TERM = re.compile(r"^(aut|autumn|spr|spring|sum|summer)(?:\s*term)?(?:\s*[12])?"
+                   r"(?:\s*(?:term\s*)?(\d{4})(?:\s*[-/]\s*\d{2,4})?)?$")
+_TERM_NAMES = {"aut": "Autumn", "spr": "Spring", "sum": "Summer"}
+
+
+def parse_term(text: str) -> tuple[str, int | None] | None:
+    """`Autumn`, `Aut`, `Autumn 2`, `Autumn 2025`, `Spring term 2026` -> (term, the academic
+    year's first year, if named)."""
+    m = _TERM.match(" ".join(text.casefold().split()))
+    if not m:
+        return None
+    term = _TERM_NAMES[m.group(1)[:3]]
+    year = int(m.group(2)) if m.group(2) else None
+    if year is not None and term != "Autumn":
+        year -= 1                                   # Spring 2026 is in 2025-26
+    return term, year
+
+
+class RowReader:
+    """Turns the table's cells into values (:func:`provmap.values.parse_amount` for the
+    number columns, the MIS words for choices), counting what was read from words; a cell
+    that cannot be read is left as typed in ``bad``, for the workbook to show at its cell."""
+
+    def __init__(self, table: LongTable):
+        self.table = table
+        self.words: dict[str, list] = {}    # column name -> [count, cell, typed, n, unit]
+        self.unreadable = 0
+
+    def rows(self) -> list[TableRow]:
+        return [self.row(n, cells) for n, cells in self.table.rows]
+
+    def row(self, number: int, cells: list[Any]) -> TableRow:
+        typed: dict[str, Any] = {}
+        for key, c in self.table.columns.items():
+            v = cells[c] if c < len(cells) else None
+            if isinstance(v, str) and not v.strip():
+                v = None
+            typed[key] = v
+        row = TableRow(number, typed, {})
+        for key, v in typed.items():
+            row.value[key] = None if v is None else self.value(row, key, v)
+        for key in ("sessions_per_week", "minutes_per_session"):      # `3 x 20 mins`
+            pair = row.value.pop(f"_{key}", None)
+            if pair is not None and row.value.get(key) is None and key not in row.bad:
+                row.value[key] = pair
+        size = row.value.get("group_size")
+        if schema.loose_choice(str(typed.get("type") or "")) == "wave 3" and size and size > 1:
+            row.value["type"] = schema.GROUP       # Wave 3 in a group of more than one
+        return row
+
+    def value(self, row: TableRow, key: str, v: Any) -> Any:
+        column = LONG_TABLE.by_key[key]
+        try:
+            if key == "term":
+                text = clean_text(v) or ""
+                found = parse_term(text)
+                row.term_text = text
+                if found is None:
+                    raise BadValue(f"'{text}' is not Autumn, Spring or Summer")
+                row.term_year = found[1]
+                return found[0]
+            if key == "upn":
+                return (clean_text(v) or "").replace(" ", "").upper() or None
+            if key in REGISTER_KEYS:
+                return self.register_value(key, v)
+            if column.unit is not None:
+                n, amount = parse_amount(v, column.unit)
+                if amount is not None:
+                    self.said(key, row.number, v, n)
+                    other = {Unit.SESSIONS: ("_minutes_per_session", amount.minutes),
+                             Unit.MINUTES: ("_sessions_per_week", amount.sessions)}
+                    k, pair = other.get(column.unit, (None, None))
+                    if pair is not None:
+                        row.value[k] = pair
+                return n
+            if column.kind is Kind.DATE:
+                return parse_date(v)
+            if column.kind is Kind.INTEGER:
+                return parse_integer(v)
+            if column.kind is Kind.SCORE:
+                return parse_score(v)
+            if column.kind is Kind.YES_NO:
+                return parse_yes_no(v if isinstance(v, bool) else mis_choice(v, column.choices)
+                                    , column.choices)
+            if column.kind is Kind.CHOICE:
+                return mis_choice(v, column.choices)
+            return clean_text(v)
+        except BadValue:
+            row.bad.add(key)
+            self.unreadable += 1
+            return None
+
+    @staticmethod
+    def register_value(key: str, v: Any) -> Any:
+        if key == "year_group":
+            return parse_year_group(v)
+        if key == "date_of_birth":
+            return parse_date(v)
+        return mis_choice(v, schema.SEN_STATUS if key == "sen_status" else schema.NEED)
+
+    def said(self, key: str, row: int, typed: Any, n: float) -> None:
+        name = LONG_TABLE.by_key[key].name
+        seen = self.words.get(name)
+        if seen is None:
+            self.words[name] = [1, self.table.cell(key, row), typed, n,
+                                LONG_TABLE.by_key[key].unit]
+        else:
+            seen[0] += 1

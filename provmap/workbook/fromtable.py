@@ -13,7 +13,6 @@ docs/import.md.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,24 +24,18 @@ from ..calendar import default_term_dates, start_year
 from ..model import get_column_letter
 from ..problems import Code, Problem, Severity, info, warning
 from ..read.link import closest, name_key
-from ..read.longtable import LongTable, TableRefused, read_long_table, read_mapping
-from ..read.roster import Roster, RosterError, load_roster, mis_choice
-from ..schema import LONG_TABLE, PROVISION_ROWS, PROVISIONS, STAFF, Kind, Unit
+from ..read.longtable import (REGISTER_KEYS, LongTable, RowReader, TableRefused, TableRow,
+                              read_long_table, read_mapping)
+from ..read.roster import Roster, RosterError, load_roster
+from ..schema import LONG_TABLE, PROVISION_ROWS, PROVISIONS
 from ..upn import has_valid_check_letter, is_well_formed
-from ..values import (BadValue, clean_text, format_amount, is_age, parse_amount, parse_date,
-                      parse_integer, parse_score, parse_year_group, parse_yes_no)
-from .defaults import DEFAULT_PROVISIONS, DEFAULT_STAFF
-from .layout import NOTES_HEADER
+from ..values import clean_text, format_amount
 from .standard import ExtraTable, WorkbookData, new_workbook
+from .tablemenu import DEFAULTED, Menu, provision_key
+from .tablemenu import menu as make_menu
 
 NOT_IMPORTED = "Not imported"
 TERMS = schema.DEFAULT_TERMS
-# Provision-row columns a Provisions row holds once: a row equal to it is left blank.
-DEFAULTED = ("type", "area_of_need", "delivered_by", "sessions_per_week",
-             "minutes_per_session", "weeks")
-REGISTER_KEYS = ("year_group", "sen_status", "primary_need", "date_of_birth")
-LOWER_IS_BETTER = tuple(p["Measure"].casefold() for p in DEFAULT_PROVISIONS
-                        if p["Higher is better"] == "N" and p["Measure"])
 
 
 class ImportRefused(Exception):
@@ -125,125 +118,6 @@ def _s(n: int) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Reading each row
-
-
-@dataclass
-class _Row:
-    number: int
-    typed: dict[str, Any]                 # LONG_TABLE key -> the cell as typed
-    value: dict[str, Any]                 # key -> what it means (None: blank or unreadable)
-    bad: set[str] = field(default_factory=set)    # keys typed but not readable
-    term_text: str | None = None
-    term_year: int | None = None          # the academic year a Term such as `Autumn 2025` names
-
-
-_TERM = re.compile(r"^(aut|autumn|spr|spring|sum|summer)(?:\s*term)?(?:\s*[12])?"
-                   r"(?:\s*(?:term\s*)?(\d{4})(?:\s*[-/]\s*\d{2,4})?)?$")
-_TERM_NAMES = {"aut": "Autumn", "spr": "Spring", "sum": "Summer"}
-
-
-def parse_term(text: str) -> tuple[str, int | None] | None:
-    """`Autumn`, `Aut`, `Autumn 2`, `Autumn 2025`, `Spring term 2026` -> (term, the academic
-    year's first year, if named)."""
-    m = _TERM.match(" ".join(text.casefold().split()))
-    if not m:
-        return None
-    term = _TERM_NAMES[m.group(1)[:3]]
-    year = int(m.group(2)) if m.group(2) else None
-    if year is not None and term != "Autumn":
-        year -= 1                                   # Spring 2026 is in 2025-26
-    return term, year
-
-
-class _Reader:
-    """Turns the table's cells into values, counting what was read from words."""
-
-    def __init__(self, table: LongTable):
-        self.table = table
-        self.words: dict[str, list] = {}           # column name -> [count, cell, typed, n]
-        self.unreadable = 0
-
-    def row(self, number: int, cells: list[Any]) -> _Row:
-        typed: dict[str, Any] = {}
-        for key, c in self.table.columns.items():
-            v = cells[c] if c < len(cells) else None
-            if isinstance(v, str) and not v.strip():
-                v = None
-            typed[key] = v
-        row = _Row(number, typed, {})
-        for key, v in typed.items():
-            row.value[key] = None if v is None else self.value(row, key, v)
-        for key in ("sessions_per_week", "minutes_per_session"):      # `3 x 20 mins`
-            pair = row.value.pop(f"_{key}", None)
-            if pair is not None and row.value.get(key) is None and key not in row.bad:
-                row.value[key] = pair
-        size = row.value.get("group_size")
-        if schema.loose_choice(str(typed.get("type") or "")) == "wave 3" and size and size > 1:
-            row.value["type"] = schema.GROUP       # Wave 3 in a group of more than one
-        return row
-
-    def value(self, row: _Row, key: str, v: Any) -> Any:
-        column = LONG_TABLE.by_key[key]
-        try:
-            if key == "term":
-                text = clean_text(v) or ""
-                found = parse_term(text)
-                row.term_text = text
-                if found is None:
-                    raise BadValue(f"'{text}' is not Autumn, Spring or Summer")
-                row.term_year = found[1]
-                return found[0]
-            if key == "upn":
-                return (clean_text(v) or "").replace(" ", "").upper() or None
-            if key in REGISTER_KEYS:
-                return self.register_value(key, v)
-            if column.unit is not None:
-                n, amount = parse_amount(v, column.unit)
-                if amount is not None:
-                    self.said(key, row.number, v, n)
-                    other = {Unit.SESSIONS: ("_minutes_per_session", amount.minutes),
-                             Unit.MINUTES: ("_sessions_per_week", amount.sessions)}
-                    k, pair = other.get(column.unit, (None, None))
-                    if pair is not None:
-                        row.value[k] = pair
-                return n
-            if column.kind is Kind.DATE:
-                return parse_date(v)
-            if column.kind is Kind.INTEGER:
-                return parse_integer(v)
-            if column.kind is Kind.SCORE:
-                return parse_score(v)
-            if column.kind is Kind.YES_NO:
-                return parse_yes_no(v if isinstance(v, bool) else mis_choice(v, column.choices)
-                                    , column.choices)
-            if column.kind is Kind.CHOICE:
-                return mis_choice(v, column.choices)
-            return clean_text(v)
-        except BadValue:
-            row.bad.add(key)
-            self.unreadable += 1
-            return None
-
-    @staticmethod
-    def register_value(key: str, v: Any) -> Any:
-        if key == "year_group":
-            return parse_year_group(v)
-        if key == "date_of_birth":
-            return parse_date(v)
-        return mis_choice(v, schema.SEN_STATUS if key == "sen_status" else schema.NEED)
-
-    def said(self, key: str, row: int, typed: Any, n: float) -> None:
-        name = LONG_TABLE.by_key[key].name
-        seen = self.words.get(name)
-        if seen is None:
-            self.words[name] = [1, self.table.cell(key, row), typed, n,
-                                LONG_TABLE.by_key[key].unit]
-        else:
-            seen[0] += 1
-
-
-# ---------------------------------------------------------------------------------------------
 # The year, terms and dates
 
 
@@ -255,7 +129,7 @@ def _year_name(first: int) -> str:
     return f"{first}-{(first + 1) % 100:02d}"
 
 
-def _decide_year(rows: list[_Row], year: str | None, today: date) -> tuple[str, str]:
+def _decide_year(rows: list[TableRow], year: str | None, today: date) -> tuple[str, str]:
     if year is not None:
         try:
             start_year(year)
@@ -336,7 +210,7 @@ def _split(text: str) -> tuple[str, str]:
     return forename.strip(), surname.strip()
 
 
-def _pupil_name(row: _Row) -> str | None:
+def _pupil_name(row: TableRow) -> str | None:
     """The pupil's name as the row gives it: `Pupil`, or `Forename` and `Surname`."""
     if row.value.get("pupil"):
         return row.value["pupil"]
@@ -344,7 +218,7 @@ def _pupil_name(row: _Row) -> str | None:
     return " ".join(p for p in parts if p) or None
 
 
-def _register_from_table(rows: list[_Row], problems: list[Problem], table: LongTable
+def _register_from_table(rows: list[TableRow], problems: list[Problem], table: LongTable
                          ) -> list[dict[str, Any]]:
     """Without a roster: a register row per UPN the table gives, with the name, class and
     any register columns of its first row."""
@@ -382,7 +256,7 @@ def _register_from_table(rows: list[_Row], problems: list[Problem], table: LongT
     return register
 
 
-def _resolve(row: _Row, register: _Register, with_roster: bool
+def _resolve(row: TableRow, register: _Register, with_roster: bool
              ) -> tuple[str | None, str | None]:
     """(UPN, None) for the register pupil the row means, else (None, why not)."""
     upn = row.value.get("upn")
@@ -416,175 +290,6 @@ def _resolve(row: _Row, register: _Register, with_roster: bool
 
 
 # ---------------------------------------------------------------------------------------------
-# Provisions and Staff, from the rows
-
-
-def _most_common(values: list[Any]) -> Any:
-    """The value most rows give (the first given on a tie); None when none is given."""
-    counts = Counter(v for v in values if v is not None)
-    if not counts:
-        return None
-    best = max(counts.values())
-    return next(v for v in values if v is not None and counts[v] == best)
-
-
-def _key(name: str) -> str:
-    return " ".join(name.split()).casefold()
-
-
-def _staff_default(name: str) -> dict[str, Any] | None:
-    """The standard template's staff row a Delivered by names (`TA`, `Teaching assistant`,
-    `SALT`), if any."""
-    n = schema.normalise_header(name)
-    for s in DEFAULT_STAFF:
-        if n in (schema.normalise_header(s["Name"]), schema.normalise_header(s["Role"])):
-            return s
-    return None
-
-
-def _measure_kind(measure: str | None, rows: list[_Row]) -> tuple[str, str]:
-    """(kind, why): ages are months; a name saying standardised or SS is standardised; a
-    name saying age is months; else a score."""
-    ages = [r.typed.get(k) for r in rows for k in ("pre", "post") if is_age(r.typed.get(k))]
-    if ages:
-        return "months", f"scores typed as ages, e.g. '{ages[0]}'"
-    if measure and re.search(r"standardi[sz]ed|standard score|\bss\b", measure, re.I):
-        return "standardised", f"'{measure}' says so"
-    if measure and re.search(r"\bage\b", measure, re.I):
-        return "months", f"'{measure}' is an age"
-    return "score", f"'{measure}' is neither an age nor standardised" if measure else \
-        "no measure is named"
-
-
-@dataclass
-class _Menu:
-    provisions: list[dict[str, Any]]
-    by_key: dict[str, dict[str, Any]]
-    staff: list[dict[str, Any]]
-
-
-def _menu(rows: list[_Row], table: LongTable, problems: list[Problem]) -> _Menu:
-    """The Provisions and Staff rows the table's rows imply."""
-    groups: dict[str, list[_Row]] = {}
-    for r in rows:
-        if r.value.get("provision"):
-            groups.setdefault(_key(r.value["provision"]), []).append(r)
-    provisions: list[dict[str, Any]] = []
-    by_key: dict[str, dict[str, Any]] = {}
-    kinds: list[str] = []                          # worked out, said in one warning
-    lower_better: list[str] = []
-    for key, group in groups.items():
-        name = _most_common([r.value["provision"] for r in group])
-        p: dict[str, Any] = {"Provision": name}
-        for k in DEFAULTED:
-            p[PROVISIONS.by_key[k].name] = _most_common([r.value.get(k) for r in group])
-        notes: list[str] = []
-        for k, label in (("resource_cost", "Resource cost"), ("measure", "Measure")):
-            values = [r.value.get(k) for r in group]
-            p[label] = _most_common(values)
-            differ = {v for v in values if v is not None}
-            if len(differ) > 1:
-                shown = ", ".join(sorted(format_amount(v, Unit.MONEY) if k == "resource_cost"
-                                         else str(v) for v in differ))
-                problems.append(warning(
-                    Code.VALUES_DIFFER, table.sheet, table.cell(k, group[0].number),
-                    f"{name}: its rows give different {label.lower()}s ({shown}); Provisions "
-                    f"holds one, the most common ({_shown(p[label], k)}).",
-                    f"check {name}'s {label} on the Provisions sheet"))
-        measure = p["Measure"]
-        kind = _most_common([r.value.get("measure_kind") for r in group])
-        if kind is None and (measure or any(r.value.get(k) is not None for r in group
-                                             for k in ("pre", "post"))):
-            kind, why = _measure_kind(measure, group)
-            notes.append(f"Measure kind '{kind}' worked out by provmap ({why})")
-            kinds.append(f"{name} {kind}")
-        p["Measure kind"] = kind
-        higher = _most_common([r.value.get("higher_is_better") for r in group])
-        lower = _most_common([r.value.get("lower_is_better") for r in group])
-        if higher is None and lower is not None:
-            higher = not lower
-        if higher is None and measure and (measure.casefold() in LOWER_IS_BETTER or re.search(
-                r"sdq.*difficult", measure, re.I)):
-            higher = False
-            notes.append(f"Higher is better N: the template knows '{measure}' as "
-                         "lower-is-better")
-            lower_better.append(f"{name} ('{measure}')")
-        p["Higher is better"] = None if higher is None else ("Y" if higher else "N")
-        if notes:
-            p[NOTES_HEADER] = "; ".join(notes) + ". Check it."
-        provisions.append(p)
-        by_key[key] = p
-    if kinds:
-        problems.append(warning(
-            Code.MEASURE_WORKED_OUT, table.sheet, None,
-            f"The table gives no measure kind, so provmap worked one out for {len(kinds)} "
-            f"provision{_s(len(kinds))} (ages are months, a standardised score's name says so, "
-            f"anything else is a score): {', '.join(kinds)}. Each is noted on its Provisions "
-            "row: check them.", "correct the Measure kind on the Provisions sheet"))
-    if lower_better:
-        problems.append(warning(
-            Code.MEASURE_WORKED_OUT, table.sheet, None,
-            f"Higher is better is N (a fall is progress) for {', '.join(lower_better)}, a "
-            "measure the standard template knows as lower-is-better; noted on its Provisions "
-            "row.", "change Higher is better on the Provisions sheet if that is wrong"))
-    return _Menu(provisions, by_key, _staff(rows, by_key, table, problems))
-
-
-def _shown(v: Any, key: str) -> str:
-    return format_amount(v, Unit.MONEY) if key == "resource_cost" else repr(v)
-
-
-def _staff(rows: list[_Row], provisions: dict[str, dict[str, Any]], table: LongTable,
-           problems: list[Problem]) -> list[dict[str, Any]]:
-    """A Staff row per Delivered by, with the hourly cost its rows give; a known role
-    without one takes the template's, with a warning."""
-    who: dict[str, list[Any]] = {}
-    names: dict[str, list[str]] = {}
-    for r in rows:
-        p = provisions.get(_key(r.value["provision"])) if r.value.get("provision") else None
-        by = r.value.get("delivered_by") or (p.get("Delivered by") if p else None)
-        if not by:
-            continue
-        k = _key(by)
-        who.setdefault(k, []).append(r.value.get("hourly_cost"))
-        names.setdefault(k, []).append(by)
-    staff = []
-    for k, costs in who.items():
-        name = _most_common(names[k])
-        known = _staff_default(name)
-        cost = _most_common(costs)
-        row: dict[str, Any] = {"Name": name, "Role": known["Role"] if known else None,
-                               "Hourly cost": cost}
-        differ = {c for c in costs if c is not None}
-        if len(differ) > 1:
-            problems.append(warning(
-                Code.VALUES_DIFFER, table.sheet, None,
-                f"{name}: the rows give different hourly costs ("
-                f"{', '.join(format_amount(c, Unit.MONEY) for c in sorted(differ))}); Staff "
-                f"holds one, the most common ({format_amount(cost, Unit.MONEY)}).",
-                f"check {name}'s hourly cost on the Staff sheet"))
-        if cost is None and known is not None:
-            row["Hourly cost"] = known["Hourly cost"]
-            row[NOTES_HEADER] = "Hourly cost from the standard template: change it to yours"
-            role = known["Role"][0].lower() + known["Role"][1:]
-            problems.append(warning(
-                Code.TEMPLATE_HOURLY_COST, table.sheet, None,
-                f"{name}: no hourly cost in the table, so Staff gives the standard template's "
-                f"for {'an' if role[0] in 'aeiou' else 'a'} {role} "
-                f"({format_amount(known['Hourly cost'], Unit.MONEY)}).",
-                "type your own on the Staff sheet"))
-        elif cost is None:
-            row[NOTES_HEADER] = "No hourly cost in the table: type it"
-            problems.append(warning(
-                Code.MISSING_IN_TABLE, table.sheet, None,
-                f"{name}: no hourly cost in the table, and not one of the template's roles, "
-                "so what they deliver cannot be costed until their hourly cost is typed on "
-                "the Staff sheet.", "type the hourly cost, on-costs included"))
-        staff.append(row)
-    return staff
-
-
-# ---------------------------------------------------------------------------------------------
 # The public function
 
 
@@ -611,8 +316,8 @@ def import_table(source: Path | str, out: Path | str, pupils: Path | str | None 
             roster = load_roster(pupils)
         except (RosterError, OSError) as exc:
             raise ImportRefused(f"{exc}. Nothing was written.") from None
-    reader = _Reader(table)
-    rows = [reader.row(n, cells) for n, cells in table.rows]
+    reader = RowReader(table)
+    rows = reader.rows()
     problems: list[Problem] = []
     year_name, year_from = _decide_year(rows, year, today or date.today())
     calendar = _Calendar(year_name)
@@ -620,7 +325,7 @@ def import_table(source: Path | str, out: Path | str, pupils: Path | str | None 
                           year=year_name, year_from=year_from, roster=roster,
                           rows_read=len(rows), problems=problems)
     if school is None:
-        result.year_from += f"; the school's name from the file name: give --school to set it"
+        result.year_from += "; the school's name from the file name: give --school to set it"
     result.ignored = _ignored(table, roster is not None)
     _say_missing(table, roster is not None, problems)
     if roster is not None:
@@ -628,7 +333,7 @@ def import_table(source: Path | str, out: Path | str, pupils: Path | str | None 
     else:
         register = _Register.of(_register_from_table(rows, problems, table))
         result.register_made = len(register.rows)
-    menu = _menu(rows, table, problems)
+    menu = make_menu(rows, table, problems)
     placed = _place(rows, register, roster is not None, calendar, year_name, menu, table,
                     result, problems)
     classes = register.classes()
@@ -695,7 +400,7 @@ def _say_missing(table: LongTable, with_roster: bool, problems: list[Problem]) -
                                 f"The table has no {what}."))
 
 
-def _term(row: _Row, calendar: _Calendar, year: str, table: LongTable,
+def _term(row: TableRow, calendar: _Calendar, year: str, table: LongTable,
           problems: list[Problem]) -> tuple[str | None, str | None]:
     """(term, None), or (None, why the row has no term)."""
     if row.value.get("term"):
@@ -731,8 +436,8 @@ def _term(row: _Row, calendar: _Calendar, year: str, table: LongTable,
     return term, None
 
 
-def _place(rows: list[_Row], register: _Register, with_roster: bool, calendar: _Calendar,
-           year: str, menu: _Menu, table: LongTable, result: ImportResult,
+def _place(rows: list[TableRow], register: _Register, with_roster: bool, calendar: _Calendar,
+           year: str, menu: Menu, table: LongTable, result: ImportResult,
            problems: list[Problem]) -> dict[str, tuple[str, str, list[dict[str, Any]]]]:
     """Each row on its class-term sheet (sheet name -> (class, term, rows)), in the
     table's order; the others in ``result.not_imported``."""
@@ -774,12 +479,12 @@ def _place(rows: list[_Row], register: _Register, with_roster: bool, calendar: _
                 f"({pupil['Forename']} {pupil['Surname']}); provmap goes by the UPN."))
         sheet = f"{cls} {term}"
         sheets.setdefault(sheet, (cls, term, []))[2].append(
-            _provision_row(row, pupil, menu.by_key[_key(row.value["provision"])]))
+            _provision_row(row, pupil, menu.by_key[provision_key(row.value["provision"])]))
         result.placed[(term, cls)] += 1
     return sheets
 
 
-def _provision_row(row: _Row, pupil: dict[str, Any], provision: dict[str, Any]
+def _provision_row(row: TableRow, pupil: dict[str, Any], provision: dict[str, Any]
                    ) -> dict[str, Any]:
     """The class-sheet row: the register's name and UPN, the menu's name, delivery only
     where it differs from Provisions, and any cell that could not be read as typed."""
