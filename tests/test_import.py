@@ -348,3 +348,23 @@ def test_the_command_line(tmp_path, small_roster):
                  "2025-26")
     assert partly.returncode == 1 and "Not imported: 1 row," in partly.stdout
     assert "Traceback" not in partly.stderr + again.stderr
+
+
+def test_sheet_chooses_the_table(tmp_path, small_roster):
+    wb = openpyxl.Workbook()
+    wb.active.title = "Notes"
+    wb.active.append(["Pupil", "Provision", "Term"])          # a table, but not this one
+    wb.active.append(["Leo Brown", "Lego therapy", "Autumn"])
+    ws = wb.create_sheet("Spring provision")
+    ws.append(["Pupil", "Provision", "Term", "Type"])
+    ws.append(["Maya Jones", "Nurture", "Spring", "Group"])
+    path = tmp_path / "two.xlsm"
+    wb.save(path)
+    first = import_table(path, tmp_path / "a.xlsx", small_roster, year="2025-26", today=TODAY)
+    assert first.table.sheet == "Notes" and first.placed == {("Autumn", "4W"): 1}
+    chosen = import_table(path, tmp_path / "b.xlsx", small_roster, year="2025-26",
+                          sheet="spring provision", today=TODAY)
+    assert chosen.table.sheet == "Spring provision" and chosen.placed == {("Spring", "4W"): 1}
+    with pytest.raises(ImportRefused, match="has no sheet 'Summer'; its sheets are 'Notes', "
+                                            "'Spring provision'"):
+        import_table(path, tmp_path / "c.xlsx", small_roster, sheet="Summer")
