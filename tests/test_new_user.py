@@ -122,3 +122,13 @@ def test_the_readme_s_example_commands_run_as_written(tmp_path):
                                 shell=True, cwd=tmp_path, capture_output=True, text=True,
                                 timeout=600)
         assert result.returncode == 0, f"{command}\n{result.stdout}\n{result.stderr}"
+
+
+def test_the_readme_s_python_runs_as_written(tmp_path):
+    shutil.copytree(ROOT / "workbooks", tmp_path / "workbooks")
+    text = (ROOT / "README.md").read_text()
+    code = text.split("```python\n")[1].split("```")[0]
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "Imported.xlsx").exists()
