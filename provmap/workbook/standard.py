@@ -13,8 +13,9 @@ value cached, so a file that is never recalculated still shows the right numbers
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -34,6 +35,17 @@ from .layout import (FULL_NAME_HEADER, GAP_ROWS, NOTES_HEADER, PROVISION_ROWS_PE
                      SPARE_REVIEW_ROWS, TITLE_ROWS, col, letter, sheet_range)
 from .xlsx import MARGINS, Writer, row_height, write_formula
 from ..write import fit, page
+
+@dataclass
+class ExtraTable:
+    """A sheet of rows provmap could not place (`import`'s 'Not imported'): a sentence
+    saying what they are, then a header row and the rows as they were typed."""
+
+    intro: str
+    headings: list[str]
+    rows: list[list[Any]]
+    widths: list[float] = field(default_factory=list)    # per column; others 14
+
 
 @dataclass
 class WorkbookData:
@@ -56,6 +68,7 @@ class WorkbookData:
     provision_rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     review_rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     extra_sheets: dict[str, list[list[Any]]] = field(default_factory=dict)
+    extra_tables: dict[str, ExtraTable] = field(default_factory=dict)
     created: datetime | None = None      # fixed for the example, so its file is reproducible
 
 
@@ -228,6 +241,30 @@ def _write(w: Writer, data: WorkbookData) -> None:
             for c, v in enumerate(values):
                 w.put(ws, r, c, v, None)
         ws.set_column(0, 0, 60)
+    for name, table in data.extra_tables.items():
+        _extra_table(w, name, table)
+
+
+def _extra_table(w: Writer, name: str, t: ExtraTable) -> None:
+    ws = w.sheet(name)
+    ws.write_string(0, 0, t.intro, w.fmt["guide"])
+    for c, heading in enumerate(t.headings):
+        ws.write_string(2, c, heading, w.fmt["head"])
+        ws.set_column(c, c, t.widths[c] if c < len(t.widths) else 14,
+                      w.fmt["wrap"] if c < len(t.widths) and t.widths[c] >= 20 else None)
+    for r, values in enumerate(t.rows, start=3):
+        lines = 1
+        for c, v in enumerate(values):
+            w.put(ws, r, c, v, w.fmt["date"] if isinstance(v, (date, datetime)) else
+                  w.fmt["wrap"] if c < len(t.widths) and t.widths[c] >= 20 else w.fmt["text"])
+            if isinstance(v, str) and c < len(t.widths) and t.widths[c] >= 20:
+                lines = max(lines, math.ceil(len(v) / t.widths[c]))
+        if lines > 1:
+            ws.set_row(r, 15 * lines + 1)
+    ws.set_row(2, 32)
+    ws.freeze_panes(3, 1)
+    ws.autofilter(2, 0, 2 + max(len(t.rows), 1), max(len(t.headings), 1) - 1)
+    w.page(ws, landscape=True, title_rows="2:2")
 
 
 
@@ -313,6 +350,10 @@ def _staff(w: Writer, staff: list[dict[str, Any]], last_row: int) -> None:
         for i in range(len(staff)):
             ws.write_string(1 + i, notes, "Example: change to your own staff and costs",
                             w.fmt["note"])
+    else:
+        for i, s in enumerate(staff):           # what `import` worked out, said on the row
+            if s.get(NOTES_HEADER):
+                ws.write_string(1 + i, notes, s[NOTES_HEADER], w.fmt["note"])
     ws.freeze_panes(1, 1)
     w.page(ws, title_rows="0:0", widths=[*(c.width for c in STAFF.columns), 48], repeat=1)
 
@@ -324,6 +365,14 @@ def _provisions(w: Writer, provisions: list[dict[str, Any]], last_row: int) -> N
     w.header_height(ws, 0, [c.name for c in PROVISIONS.columns],
                     [c.width for c in PROVISIONS.columns])
     w.rows(ws, 1, PROVISIONS, provisions)
+    if any(p.get(NOTES_HEADER) for p in provisions):     # what `import` worked out
+        notes = len(PROVISIONS.columns)
+        ws.write_string(0, notes, NOTES_HEADER, w.fmt["head_extra"])
+        ws.set_column(notes, notes, NOTES_WIDTH)
+        for i, p in enumerate(provisions):
+            if p.get(NOTES_HEADER):
+                ws.write_string(1 + i, notes, p[NOTES_HEADER], w.fmt["note"])
+                ws.set_row(1 + i, 15 * math.ceil(len(p[NOTES_HEADER]) / NOTES_WIDTH) + 1)
     last = last_row - 1
     for key, source in (("type", schema.PROVISION_TYPE.values), ("area_of_need", "=AreaList"),
                         ("delivered_by", "=StaffNames"),
@@ -448,6 +497,7 @@ TITLE_PT = fit.row_pt(1, 15, "Calibri")     # a class sheet's title line (15 pt)
 # landscape parts (the Pupil column on both) at 87% scale: 9.6 pt for its 11 pt text.
 PROVISION_WIDTH_CAP = 18
 REVIEW_WIDTH_CAP = 14
+NOTES_WIDTH = 60          # the Provisions notes `import` writes, wrapped
 
 
 def class_sheet_widths() -> list[float]:
