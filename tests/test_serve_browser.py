@@ -177,6 +177,7 @@ def test_the_senco_checks_the_example_school_and_downloads_everything(
 
     import provmap
     from provmap import termly
+    from provmap.numbers.groups import term_groups
     page.goto(server.address)
     assert page.url == server.base + "/"                 # the token went into the cookie
     label = page.get_by_label("The provision map workbook staff fill in (.xlsx)")
@@ -231,6 +232,10 @@ def test_the_senco_checks_the_example_school_and_downloads_everything(
     for n in pops:                                       # ... in their class's folder
         _, klass, _ = n.split("/")
         assert klass == ke[n.rsplit(" ", 1)[-1][:-5]].class_name
+    plans = [n for n in names if n.startswith("Group plans/")]       # one per group
+    groups = term_groups(provmap.rollup(m, term=f.term)).plans
+    assert len(plans) == len(groups) > 0
+    assert {n.split("/")[1] for n in plans} == {g.class_name for g in groups}
     one = openpyxl.load_workbook(tmp_path / "all" / pops[0], read_only=True)["POP"]
     upn = pops[0].rsplit(" ", 1)[-1][:-5]
     assert ke[upn].name in str(next(one.iter_rows(min_row=2, max_row=2, values_only=True))[0])

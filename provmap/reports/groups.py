@@ -26,10 +26,10 @@ import xlsxwriter
 
 from ..glossary import codes_in, produced_by
 from ..numbers.groups import GroupPlan, Member, TermGroups, term_groups
-from ..schema import GROUP, ONE_TO_ONE, QFT
+from ..schema import GROUP, NEED_AREA, ONE_TO_ONE, QFT
 from ..numbers.rollup import Rollup
 from ..values import format_age, format_money, plural
-from ..words import count_words, date_words, need_and_area, number_words, year_group_words
+from ..words import count_words, date_words, need_words, number_words, year_group_words
 from ..write.batch import write_many
 from ..write.names import group_plan_stem, safe_part
 from ..write.pages import (Formats, Look, Page, column_px, lines_in, outcome_format,
@@ -42,8 +42,9 @@ __all__ = ["GroupsRefused", "NoGroups", "PdfUnavailable", "PlansWritten", "plan_
 
 TITLE = "Group Intervention Plan"
 #: Seven columns, the review table's: Pupil, Pre, Plan, Post, Plan, Progress, Further
-#: action?  About 100 characters across, so portrait A4 prints Arial 11 at about 10.7 pt.
-WIDTHS = [16.0, 8.0, 30.0, 8.0, 12.0, 17.0, 15.0]
+#: action?  100 characters across: LibreOffice fits them to portrait A4 at about 92%, so the
+#: text prints at 10 pt and the smallest (a heading's note) at 9.2 pt (docs/printing.md).
+WIDTHS = [15.0, 8.0, 28.0, 8.0, 11.0, 17.0, 13.0]
 LAST = len(WIDTHS) - 1
 LOOK = Look(title_pt=26, merged_bands=True, section_pt=19, space_pt=5, centred=True,
             landscape=False)
@@ -180,12 +181,16 @@ def _progress(p: GroupPlan, mb: Member, bands: Sequence[float]) -> str:
 
 
 def _need(m: Member) -> str:
-    """The pupil's primary need and its broad area, as a sentence's middle."""
-    need = need_and_area(m.primary_need)
-    if need is None:
+    """The broad area of the pupil's primary need, with its code (the key explains it):
+    `communication and interaction (ASD)`."""
+    if not m.primary_need:
         return ("no special educational need recorded" if m.sen_status == "N" else
                 "primary need not recorded")
-    return need[0].lower() + need[1:] if need[1:2].islower() else need
+    area = NEED_AREA.get(m.primary_need)
+    if area is None:                        # other difficulty, or a code staff made up
+        words = need_words(m.primary_need) or m.primary_need
+        return words[0].lower() + words[1:] if words[1:2].islower() else words
+    return f"{area[0].lower() + area[1:]} ({m.primary_need})"
 
 
 def _measure_note(p: GroupPlan) -> str | None:
@@ -288,7 +293,7 @@ def _draw(wb: xlsxwriter.Workbook, formats: Formats, item: PlanItem,
     page = Page(wb, formats, "Group plan", WIDTHS, school=p.school, title=TITLE,
                 footer=f"Group plan: {p.provision} - {label}, {p.term} {p.academic_year}",
                 look=LOOK)
-    page.para(f"{p.provision}" + (f", group {p.label}" if p.label else "")
+    page.para(f"{p.provision}" + (f" ({p.label})" if p.label else "")
               + f": {p.term} term {p.academic_year}. {item.produced}", "intro")
 
     # The plan
