@@ -544,9 +544,7 @@ if __name__ == "__main__":
         ap.add_argument("--trust", action="store_true")
         ap.add_argument("--schools", type=int, nargs="+", default=[10, 20, 40])
         ap.add_argument("--school-pupils", type=int, default=400)
-        ap.add_argument("--groups", action="store_true",
-                    help="also time provmap groups against provmap pop for the same term")
-    ap.add_argument("--cache", type=Path,
+        ap.add_argument("--cache", type=Path,
                         default=Path(tempfile.gettempdir()) / "provmap-bench")
         a = ap.parse_args()
         print(f"provmap trust benchmark on {os.cpu_count()} cores; whole processes")

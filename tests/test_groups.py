@@ -246,6 +246,8 @@ def test_the_evidence_typed_on_provisions_is_printed(written):
     assert value_of(path, "Progress made") == (
         "2 of 2 pupils made progress (a gain above 0); mean gain +8 months, ratio gain 2.28 "
         "(useful impact).")
+    assert any(c.startswith("Key: EEF: Education Endowment Foundation") for row in cells(path)
+               for c in row)
     maya = next(r for r in cells(path) if r and r[0] == "Maya Jones")
     assert maya[:3] == ["Maya Jones", "7y 6m", "8y 4m"] and "+10 months (2.84: useful)" in maya
 
