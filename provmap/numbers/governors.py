@@ -11,7 +11,7 @@ Every count and sum of money the report shows is one figure of a
 :class:`~provmap.numbers.disclosure.Release` (a figure shown in three tables is one figure),
 with the sums a reader knows between them; :func:`~provmap.numbers.disclosure.protect`
 hides until no hidden figure can be worked out.  The year-group table is shown by key stage
-instead when year groups would have to hide more than half of what they hold.
+instead when year groups would cost too much (see :func:`_register_rows`).
 
 ``governors(rollup)`` returns :class:`Governors` (the tables and their release);
 ``governors_tables(rollup)`` the tables alone, which :mod:`provmap.reports.governors` draws.
@@ -376,6 +376,27 @@ def _lines(cells: dict) -> dict:
     return {k: v for k, v in cells.items() if k[0] != TOTAL}
 
 
+def _register_rows(rollup: Any, t: int) -> _Figures:
+    """The report's figures, protected, with the SEN register by year group, or by key stage
+    where year groups would cost too much: when a third or more of the year-group table's
+    figures are small counts (such a table cannot be protected without hiding most of it,
+    and trying takes the longest), or when protecting it hides more than half of them and
+    key stages would hide less."""
+    years = _Figures(rollup, t, "year groups")
+    cells = _lines(years.cells[T_YEAR])
+    figures = [years.release.figures[k] for k in set(cells.values())]
+    values = [f.value for f in figures if f.value]
+    if values and sum(dc.is_small(v, t) for v in values) * 3 >= len(values):
+        return _protected(rollup, t, "key stages")
+    years.stuck = dc.protect(years.release)
+    hidden = _hidden_share(years.release, cells)
+    if hidden > 0.5:
+        stages = _protected(rollup, t, "key stages")
+        if _hidden_share(stages.release, _lines(stages.cells[T_YEAR])) < hidden:
+            return stages
+    return years
+
+
 def _protected(rollup: Any, t: int, rows: str) -> _Figures:
     f = _Figures(rollup, t, rows)
     f.stuck = dc.protect(f.release)
@@ -390,12 +411,7 @@ def governors(rollup: Any) -> Governors:
     """
     settings = rollup.map.settings
     t = int(settings.suppress_below)
-    f = _protected(rollup, t, "year groups")
-    hidden = _hidden_share(f.release, _lines(f.cells[T_YEAR]))
-    if hidden > 0.5:
-        stages = _protected(rollup, t, "key stages")
-        if _hidden_share(stages.release, _lines(stages.cells[T_YEAR])) < hidden:
-            f = stages
+    f = _register_rows(rollup, t)
     r = f.release
 
     status_rows = [SEN_LABEL["K"], SEN_LABEL["E"], ALL_SEN, SEN_LABEL["N"], TOTAL]
