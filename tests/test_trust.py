@@ -298,6 +298,7 @@ def test_the_workbook_has_the_sheets_charts_and_a4(written, report):
     assert "Note" not in head                   # the notes are under the table, numbered
     summary = [c.value for row in wb["Summary"].iter_rows() for c in row]
     assert "oak.xlsx" in summary and "Cedar Primary" in summary
+    assert "(not known)" in summary and "nan" not in summary     # oak.xlsx names no school
 
 
 def test_no_pupil_identifier_anywhere_in_the_file(written, folder):

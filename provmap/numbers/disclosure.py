@@ -439,8 +439,9 @@ def _neighbours(release: Release, key: Key) -> list[Relation]:
 
 def _candidates(release: Release, keys: Iterable[Key], roles: dict[Key, int]) -> list[Key]:
     """Shown figures of the same kind sharing a line with any of ``keys`` (else with the
-    hidden figures in those lines, and so on): lines before totals, then smallest first;
-    a zero is never hidden (it gives nothing away)."""
+    hidden figures in those lines, and so on): first those of a line that gives a hidden
+    figure straight back, then lines before totals, then smallest first; a zero is never
+    hidden (it gives nothing away)."""
     keys = list(keys)
     kinds = {release.figures[k].kind for k in keys}
     seen = set(keys)
@@ -460,9 +461,27 @@ def _candidates(release: Release, keys: Iterable[Key], roles: dict[Key, int]) ->
                         nxt.append(other)
                         seen.add(other)
         if found:
-            return sorted(found, key=lambda k: (roles.get(k, 0), found[k], str(k)))
+            lone = _lone_lines(release, frontier)
+            return sorted(found, key=lambda k: (k not in lone, roles.get(k, 0), found[k],
+                                                str(k)))
         frontier = nxt
     return []
+
+
+def _lone_lines(release: Release, keys: list[Key]) -> set[Key]:
+    """Shown figures of a line in which one of ``keys`` is the only hidden figure: such a
+    line gives its hidden figure straight back, so hiding in it comes first (in a table
+    with totals both ways a pinned cell needs a rectangle of four hidden cells, and its own
+    row and column are where the next ones are)."""
+    out: set[Key] = set()
+    for k in keys:
+        for rel in _neighbours(release, k):
+            if rel.kind == "at_most":
+                continue
+            hidden = [x for x in rel.keys if release.figures[x].state != SHOWN]
+            if hidden == [k]:
+                out.update(x for x in rel.keys if x != k)
+    return out
 
 
 def protect(release: Release, *, tries: int = 8) -> list[Interval]:

@@ -152,7 +152,8 @@ def _not_included(ws, w: Cells, r: int, report: TrustReport) -> int:
     ws.merge_range(r, 2, r, 3, "Reason", w.head)
     r += 1
     for _, line in table.iterrows():
-        school = line["School"] if line["School"] else "(not known)"
+        school = line["School"] if isinstance(line["School"], str) and line["School"] \
+            else "(not known)"
         ws.write_string(r, 0, str(school), w.text)
         ws.write_string(r, 1, str(line["File"]), w.text)
         ws.merge_range(r, 2, r, 3, "", w.text)
