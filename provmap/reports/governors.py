@@ -26,8 +26,8 @@ from ..write import page
 from ..write.atomic import atomic_write
 from ..write.book import open_book
 from ..write.names import report_filename
-from .published import (LINE_PT, MARGINS, Cells, bands_sentence, chars_in, needs_landscape,
-                        wrapped_lines)
+from .published import (LINE_PT, MARGINS, Cells, bands_sentence, chars_in,
+                        fit_only_if_readable, needs_landscape, wrapped_lines)
 
 TREND_KINDS = {"Cost": "money", "Cost per pupil": "money", "On group interventions": "pct",
                "Making progress": "pct"}
@@ -156,6 +156,7 @@ def _write_costs(wb, w: Cells, tables, school: str, term_year: str) -> None:
     ws = wb.add_worksheet("Costs")
     widths = [28] + [11] * max(len(tables[T_TYPE].columns), len(tables[T_TREND].columns))
     _page(ws, school, term_year, landscape=needs_landscape(widths))
+    fit_only_if_readable(ws, widths, needs_landscape(widths))    # many terms: no shrinking
     _widths(ws, widths)
     ws.write_string(0, 0, "What provision cost", w.title)
     kinds = {c: "money" for c in tables[T_TYPE].columns if c != PUPILS_NOW}

@@ -158,6 +158,15 @@ def needs_landscape(widths: list[float]) -> bool:
     return column_px(widths) > PORTRAIT_PX
 
 
+def fit_only_if_readable(ws, widths: list[float], landscape: bool, smallest: float = 10) -> None:
+    """Keep the page set-up's fit to one page wide only while it prints 11 pt text at
+    ``smallest`` points or more; wider columns print at 100% over more than one page width
+    (a reader turns the page; a shrunken table cannot be read)."""
+    room = LANDSCAPE_PX if landscape else PORTRAIT_PX
+    if column_px(widths) * smallest / 11 > room:
+        ws.set_print_scale(100)
+
+
 def bands_sentence(bands: tuple[tuple[float, str], ...], first: str) -> str:
     """The school's impact bands in words: `below 2 modest, from 2 useful, ...`."""
     if not bands:
