@@ -228,11 +228,13 @@ def trust_page(report) -> Page:
     return page
 
 
-def money_beside_hidden_counts(df: pd.DataFrame, pupils: str, money: list[str]) -> list:
-    """Lines that print a sum of money beside a hidden (``<N`` or ``*``) count of pupils."""
+def money_beside_small_counts(df: pd.DataFrame, pupils: str, money: list[str]) -> list:
+    """Lines that print a sum of money (not £0) beside a small count of pupils (``<N``): the
+    money would tell the count.  (Beside a ``*`` it may be fine: that count may be hidden
+    only to protect another, and be large.)"""
     out = []
     for i, line in df.iterrows():
-        if isinstance(line[pupils], str):
+        if isinstance(line[pupils], str) and line[pupils].startswith("<"):
             out += [(i, c) for c in money if not isinstance(line[c], str)
                     and line[c] is not None and not pd.isna(line[c]) and line[c] != 0]
     return out
