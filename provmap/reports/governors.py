@@ -273,7 +273,7 @@ def _write_charts(wb, w: Cells, tables, school: str, term_year: str, term: str) 
             ch.add_series({"name": ["Charts", 1, c0 + j, 1, c0 + j],
                            "categories": ["Charts", r0, c0, r1, c0],
                            "values": ["Charts", r0, c0 + j, r1, c0 + j]})
-        ch.set_y_axis({"num_format": "£#,##0", "name": "£"})
+        ch.set_y_axis({"num_format": "£#,##0"})
         ch.set_legend({"position": "bottom"})
         ws.insert_chart(CHART_ROWS[0], 0, ch)
     else:
@@ -327,7 +327,7 @@ def _write_charts(wb, w: Cells, tables, school: str, term_year: str, term: str) 
             ch.add_series({"name": ["Charts", r0 + i, c0, r0 + i, c0],
                            "categories": ["Charts", 1, c0 + 1, 1, c0 + len(terms)],
                            "values": ["Charts", r0 + i, c0 + 1, r0 + i, c0 + len(terms)]})
-        ch.set_y_axis({"num_format": "£#,##0", "name": "£"})
+        ch.set_y_axis({"num_format": "£#,##0"})
         ch.set_legend({"position": "bottom"})
         ws.insert_chart(CHART_ROWS[3], 0, ch)
     ws.print_area(0, 0, 67, 9)                  # ten default columns: 640 px, the charts' width
