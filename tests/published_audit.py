@@ -61,7 +61,7 @@ class Page:
 
 
 
-def _grid(page: Page, name: str, df: pd.DataFrame, total_row=None, total_col=None,
+def grid(page: Page, name: str, df: pd.DataFrame, total_row=None, total_col=None,
           keys=None, kinds=None, distinct_cols=()):
     """Register every cell; rows add to total_col, columns to total_row."""
     keys = keys or {}
@@ -91,7 +91,7 @@ def governors_page(tables: dict[str, pd.DataFrame], threshold: int) -> Page:
     reg = {x: ("register", x) for x in (k, e, sen)}
     status = tables[gv.T_STATUS]
     now_pupils = ("pupils now",)
-    cells = _grid(page, "status", status, keys={
+    cells = grid(page, "status", status, keys={
         (k, gv.REGISTER): reg[k], (e, gv.REGISTER): reg[e], (sen, gv.REGISTER): reg[sen],
         (gv.TOTAL, gv.WITH_PROVISION): now_pupils})
     for col in (gv.REGISTER, gv.WITH_PROVISION):
@@ -102,7 +102,7 @@ def governors_page(tables: dict[str, pd.DataFrame], threshold: int) -> Page:
         page.at_most(cells[(row, gv.WITH_PROVISION)], cells[(row, gv.REGISTER)])
     for name in (gv.T_AREA, gv.T_YEAR):
         df = tables[name]
-        _grid(page, name, df, total_row=gv.TOTAL, total_col=gv.ALL_SEN,
+        grid(page, name, df, total_row=gv.TOTAL, total_col=gv.ALL_SEN,
               keys={(gv.TOTAL, c): reg[c] for c in (k, e, sen)})
 
     trend = tables[gv.T_TREND]
@@ -113,7 +113,7 @@ def governors_page(tables: dict[str, pd.DataFrame], threshold: int) -> Page:
         money = {c: dc.MONEY for c in df.columns if c != gv.PUPILS_NOW}
         keys = {(gv.TOTAL, c): cost_key[c] for c in money}
         keys[(gv.TOTAL, gv.PUPILS_NOW)] = now_pupils
-        _grid(page, name, df, total_row=gv.TOTAL, total_col=YEAR_SO_FAR, keys=keys,
+        grid(page, name, df, total_row=gv.TOTAL, total_col=YEAR_SO_FAR, keys=keys,
               kinds=money, distinct_cols=(gv.PUPILS_NOW,))
     for t in terms:
         page.figure(cost_key[t], trend.at[t, "Cost"], dc.MONEY)
@@ -185,7 +185,7 @@ def trust_page(report) -> Page:
     money = {"Cost this term": dc.MONEY, "Year cost": dc.MONEY}
     counts = ["Pupils on register", "On SEN register", "Pupils with provision"]
     from provmap.numbers.trust import ALL, TOTAL
-    cells = _grid(page, "schools", schools[counts + list(money)], total_row=TOTAL,
+    cells = grid(page, "schools", schools[counts + list(money)], total_row=TOTAL,
                   kinds=money, keys={(TOTAL, "Pupils with provision"): ("pupils",),
                                      (TOTAL, "Cost this term"): ("cost",)})
     for s in schools.index:
@@ -210,7 +210,7 @@ def trust_page(report) -> Page:
     page.add("sum", cost, ("cost",))
     page.add("distinct", pupils, ("pupils",))
     area = report.by_area.set_index("Area of need")
-    cells = _grid(page, "area", area[["Pupils", "Cost"]], total_row=ALL,
+    cells = grid(page, "area", area[["Pupils", "Cost"]], total_row=ALL,
                   kinds={"Cost": dc.MONEY}, distinct_cols=("Pupils",),
                   keys={(ALL, "Pupils"): ("pupils",), (ALL, "Cost"): ("cost",)})
     kept = list(page.release.relations)

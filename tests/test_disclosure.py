@@ -10,7 +10,8 @@ import pytest
 import xlsxwriter
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from published_audit import Page, _grid, assert_nothing_pinned
+from published_audit import Page, assert_nothing_pinned
+from published_audit import grid as read_table
 
 from provmap.numbers import disclosure as dc
 
@@ -157,7 +158,7 @@ def test_protected_tables_are_true_and_cannot_be_solved(rows, threshold):
                 assert v > 0                        # zeros are never hidden
     # and a reader working only from the printed table cannot pin a hidden cell
     page = Page(threshold)
-    _grid(page, "t", out, total_row="Total", total_col="Total")
+    read_table(page, "t", out, total_row="Total", total_col="Total")
     assert_nothing_pinned(page)
 
 
@@ -199,7 +200,7 @@ def test_the_audit_catches_version_2s_register_by_year_group(example_summer):
             assert (1 <= truth.at[i, c] <= 4) if v == "<5" else (
                 v == "*" or v == truth.at[i, c])
     page = Page(5)
-    _grid(page, "year", VERSION_2, total_row="Total", total_col="All on SEN register")
+    read_table(page, "year", VERSION_2, total_row="Total", total_col="All on SEN register")
     pinned = page.pinned()
     # ... yet every hidden cell of it can be worked out, to its true value: "Year 6 has
     # exactly one pupil with an EHC plan", in a two-class year

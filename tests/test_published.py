@@ -10,8 +10,8 @@ import pytest
 
 from provmap.model import (Settings, making_progress, most_made_no_progress, useful_from,
                            useful_or_better)
-from provmap.reports.published import (Cells, bands_sentence, chars_in, column_px,
-                                       fit_only_if_readable, wrapped_lines)
+from provmap.reports.published import (Cells, bands_sentence, fit_only_if_readable, height,
+                                       lines, needs_landscape)
 from provmap.reports.pupil_years import useful_or_better as pupil_useful
 from provmap.schema import DEFAULT_IMPACT_BANDS, FIRST_BAND
 from provmap.write.book import open_book
@@ -54,11 +54,14 @@ def test_making_progress_counts_pupils():
     assert making_progress(0, 0) is None and not most_made_no_progress(0, 0)
 
 
-def test_wrapped_lines_and_widths():
-    assert wrapped_lines("Social, emotional and mental health", chars_in(15)) == 2
-    assert wrapped_lines("", 10) == 1 and wrapped_lines("a\nb", 10) == 2
-    assert wrapped_lines("supercalifragilistic", 5) == 1     # a long word is one line
-    assert column_px([10, 10]) == 2 * (70 + 5)
+def test_text_is_measured_by_the_one_engine():
+    # provmap.write.fit measures the text (erring wide): a long area of need wraps in a
+    # column of 14, takes fewer lines across two merged, one in a column of 40
+    narrow = lines("Social, emotional and mental health", [14])
+    assert narrow >= 2 and lines("Social, emotional and mental health", [14, 14]) < narrow
+    assert lines("Social, emotional and mental health", [40]) == 1
+    assert height(2) > height(1) >= 11
+    assert not needs_landscape([27, 27, 17, 17]) and needs_landscape([30] * 6)
 
 
 def test_bands_in_words():

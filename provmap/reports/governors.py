@@ -26,8 +26,8 @@ from ..write import page
 from ..write.atomic import atomic_write
 from ..write.book import open_book
 from ..write.names import report_filename
-from .published import (LINE_PT, MARGINS, Cells, bands_sentence, chars_in,
-                        fit_only_if_readable, needs_landscape, wrapped_lines)
+from .published import (MARGINS, Cells, bands_sentence, fit_only_if_readable, height, lines,
+                        needs_landscape)
 
 TREND_KINDS = {"Cost": "money", "Cost per pupil": "money", "On group interventions": "pct",
                "Making progress": "pct"}
@@ -43,14 +43,6 @@ def _page(ws, school: str, term_year: str, landscape: bool = False) -> None:
 def _widths(ws, widths: list[float]) -> None:
     for i, wd in enumerate(widths):
         ws.set_column(i, i, wd)
-
-
-def _paragraph(ws, w: Cells, r: int, last_col: int, text: str, fmt, chars: int) -> int:
-    """A wrapped paragraph across columns A..last_col, its row as tall as its lines."""
-    ws.merge_range(r, 0, r, last_col, "", fmt)
-    ws.write_string(r, 0, text, fmt)
-    ws.set_row(r, LINE_PT * wrapped_lines(text, chars) + 4)
-    return r + 1
 
 
 def _number(v: Any) -> bool:
@@ -99,7 +91,9 @@ def write_governors(rollup: Any, out_dir: Path) -> Path:
     return target
 
 
-FRONT_WIDTHS = [27, 11, 11, 11, 11, 11, 11]         # 686 px: portrait at 100%
+# Term, Cost, Pupils with provision, Cost per pupil, On group interventions, Provisions
+# running, Making progress: portrait at 100% as LibreOffice prints it ("interventions" whole)
+FRONT_WIDTHS = [24, 10.5, 10.5, 10.5, 12, 10.5, 10.5]
 
 
 def _write_front(wb, w: Cells, tables, school: str, term_year: str) -> None:
@@ -129,63 +123,54 @@ def _write_front(wb, w: Cells, tables, school: str, term_year: str) -> None:
     ws.write_string(r, 0, "In short", w.h2)
     r += 1
     for text in head.loc[head["Text"].notna(), "Text"]:
-        r = _paragraph(ws, w, r, 6, str(text), w.para, chars_in(sum(FRONT_WIDTHS)))
+        r = w.paragraph(ws, r, FRONT_WIDTHS, str(text))
     r += 1
     r, _ = w.table(ws, r, 0, "How this term compares with earlier terms", tables[T_TREND],
-                   "Term", TREND_KINDS, head_height=3 * LINE_PT + 2)
-    _paragraph(ws, w, r - 1, 6, "More detail on the Register, Costs, Impact and Charts "
-               "sheets; how the figures are worked out on the Notes sheet.", w.note,
-               chars_in(sum(FRONT_WIDTHS)))
+                   "Term", TREND_KINDS, FRONT_WIDTHS)
+    w.paragraph(ws, r - 1, FRONT_WIDTHS, "More detail on the Register, Costs, Impact and "
+                "Charts sheets; how the figures are worked out on the Notes sheet.", w.note)
+
+
+REGISTER_WIDTHS = [36, 14, 14, 14]
 
 
 def _write_register(wb, w: Cells, tables, school: str, term_year: str) -> None:
     ws = wb.add_worksheet("Register")
     _page(ws, school, term_year)
-    _widths(ws, [36, 14, 14, 14])                       # 566 px
+    _widths(ws, REGISTER_WIDTHS)
     ws.write_string(0, 0, "Pupils on the register", w.title)
     r = 2
-    r, _ = w.table(ws, r, 0, T_STATUS, tables[T_STATUS], "SEN status", {})
+    r, _ = w.table(ws, r, 0, T_STATUS, tables[T_STATUS], "SEN status", {}, REGISTER_WIDTHS)
     r, _ = w.table(ws, r, 0, T_AREA + " (primary need)", tables[T_AREA], "Broad area of need",
-                   {})
+                   {}, REGISTER_WIDTHS)
     year = tables[T_YEAR]
     title = T_YEAR if year.index.name != "Key stage" else "SEN register by key stage"
-    r, _ = w.table(ws, r, 0, title, year, year.index.name or "Year group", {})
+    r, _ = w.table(ws, r, 0, title, year, year.index.name or "Year group", {}, REGISTER_WIDTHS)
 
 
 def _write_costs(wb, w: Cells, tables, school: str, term_year: str) -> None:
     ws = wb.add_worksheet("Costs")
-    widths = [28] + [11] * max(len(tables[T_TYPE].columns), len(tables[T_TREND].columns))
-    _page(ws, school, term_year, landscape=needs_landscape(widths))
-    fit_only_if_readable(ws, widths, needs_landscape(widths))    # many terms: no shrinking
+    columns = max(len(tables[T_TYPE].columns), len(tables[T_TREND].columns))
+    widths = FRONT_WIDTHS + [10.5] * (columns - len(FRONT_WIDTHS) + 1)   # more terms: wider
+    landscape = needs_landscape(widths)
+    _page(ws, school, term_year, landscape=landscape)
+    fit_only_if_readable(ws, widths, landscape)     # many terms: over two pages, not shrunk
     _widths(ws, widths)
     ws.write_string(0, 0, "What provision cost", w.title)
     kinds = {c: "money" for c in tables[T_TYPE].columns if c != PUPILS_NOW}
-    r, p_type = w.table(ws, 2, 0, T_TYPE, tables[T_TYPE], "Type", kinds,
-                        head_height=2 * LINE_PT + 2)
-    _tall_labels(ws, p_type, tables[T_TYPE].index, widths[0])
+    r, _ = w.table(ws, 2, 0, T_TYPE, tables[T_TYPE], "Type", kinds, widths)
     kinds = {c: "money" for c in tables[T_COST_AREA].columns if c != PUPILS_NOW}
-    r, p_area = w.table(ws, r, 0, T_COST_AREA, tables[T_COST_AREA], "Area of need", kinds,
-                        head_height=2 * LINE_PT + 2)
-    _tall_labels(ws, p_area, tables[T_COST_AREA].index, widths[0])
-    r, _ = w.table(ws, r, 0, T_TREND, tables[T_TREND], "Term", TREND_KINDS,
-                         head_height=3 * LINE_PT + 2)
-    _paragraph(ws, w, r - 1, len(widths) - 1,
-               f"{dc.HIDDEN}: a sum of money spent on fewer pupils than the report may show "
-               "(with another hidden beside it, so that the total does not give it back).",
-               w.note, 85)
+    r, _ = w.table(ws, r, 0, T_COST_AREA, tables[T_COST_AREA], "Area of need", kinds, widths)
+    r, _ = w.table(ws, r, 0, T_TREND, tables[T_TREND], "Term", TREND_KINDS, widths)
+    w.paragraph(ws, r - 1, widths, f"{dc.HIDDEN}: a sum of money spent on fewer pupils than "
+                "the report may show (with another hidden beside it, so that the total does "
+                "not give it back).", w.note)
 
 
-def _tall_labels(ws, places: dict, labels, width: int) -> None:
-    """Rows whose first-column label wraps are made tall enough for it."""
-    for i, label in enumerate(labels):
-        lines = wrapped_lines(str(label), chars_in(width))
-        if lines > 1:
-            ws.set_row(places["first"] + i, LINE_PT * lines + 2)
-
-
-IMPACT_WIDTHS = {"Provision": 24, "Type": 12, "Area of need": 15, "Measure": 18, "Pupils": 7,
-                 "Cost": 9, "Cost per pupil": 8, "Pupils assessed": 8, "Mean gain": 7,
-                 "Ratio gain": 7, "Making progress": 9, "Impact": 11}     # 1,005 px: landscape
+IMPACT_WIDTHS = {"Provision": 22, "Type": 12, "Area of need": 14, "Measure": 17,
+                 "Pupils": 6.5, "Cost": 8.5, "Cost per pupil": 8, "Pupils assessed": 8.5,
+                 "Mean gain": 6.5, "Ratio gain": 6.5, "Making progress": 8.5,
+                 "Impact": 10.5}                  # landscape at 100% as LibreOffice prints it
 IMPACT_KINDS = {"Cost": "money", "Cost per pupil": "money", "Mean gain": "dec",
                 "Ratio gain": "dec2", "Making progress": "pct", "Provision": "text",
                 "Type": "text", "Area of need": "text", "Measure": "text", "Impact": "text"}
@@ -200,29 +185,14 @@ def _write_impact(wb, w: Cells, tables, school: str, term_year: str, settings) -
     widths = [IMPACT_WIDTHS[c] for c in imp.columns]
     _widths(ws, widths)
     ws.write_string(0, 0, "What difference provision made this term", w.title)
-    note = ("Mean gain is in the provision's own measure (months or points). Only measures in "
-            "months (such as a reading age) have a ratio gain, months gained ÷ months elapsed "
-            "(1 is ordinary progress), and an Impact band, after Brooks (2016): "
-            f"{bands_sentence(settings.impact_bands, FIRST_BAND)}; provisions measured in "
-            "points show their mean gain and the share making progress instead. Making "
-            "progress: the share of assessed pupils whose score improved.")
-    _paragraph(ws, w, 1, len(widths) - 1, note, w.note, chars_in(sum(widths)))
+    note = ("Only measures in months (such as a reading age) have a ratio gain and an Impact "
+            f"band ({bands_sentence(settings.impact_bands, FIRST_BAND)}); others show their "
+            "mean gain in points. How each figure is worked out: the Notes sheet.")
+    w.paragraph(ws, 1, widths, note, w.note)
     ws.write_string(2, 0, "Provision impact", w.h2)
-    r = 3
-    for j, col in enumerate(imp.columns):
-        ws.write_string(r, j, str(col), w.head)
-    ws.set_row(r, 2 * LINE_PT + 2)
-    for i, (_, line) in enumerate(imp.iterrows(), 1):
-        total = line["Provision"] == TOTAL
-        lines = 1
-        for j, col in enumerate(imp.columns):
-            v = line[col]
-            w.cell(ws, r + i, j, v, IMPACT_KINDS.get(col, "count"), total)
-            if isinstance(v, str) and IMPACT_KINDS.get(col) == "text":
-                lines = max(lines, wrapped_lines(v, chars_in(IMPACT_WIDTHS[col])))
-        if lines > 1:
-            ws.set_row(r + i, LINE_PT * lines + 2)
-    ws.repeat_rows(r)
+    kinds = {c: IMPACT_KINDS.get(c, "count") for c in imp.columns}
+    w.grid(ws, 3, imp, kinds.get, widths, total_label=TOTAL)
+    ws.repeat_rows(3)
 
 
 CHART_ROWS = (2, 18, 36, 52)       # two charts a page; the second page starts at row 34
@@ -334,10 +304,13 @@ def _write_charts(wb, w: Cells, tables, school: str, term_year: str, term: str) 
     ws.set_h_pagebreaks([CHART_ROWS[2] - 2])
 
 
+NOTES_WIDTH = 92                # portrait at 100%
+
+
 def _write_notes(wb, w: Cells, school: str, term_year: str, t: int, settings) -> None:
     ws = wb.add_worksheet("Notes")
     _page(ws, school, term_year)
-    ws.set_column(0, 0, 96)                     # 677 px: portrait at 100%
+    ws.set_column(0, 0, NOTES_WIDTH)
     ws.write_string(0, 0, "How to read this report", w.title)
     notes = [
         "This report gives totals only. It names no pupil and no member of staff, and gives "
@@ -376,4 +349,4 @@ def _write_notes(wb, w: Cells, school: str, term_year: str, t: int, settings) ->
     ]
     for i, text in enumerate(notes, 2):
         ws.write_string(i, 0, text, w.para)
-        ws.set_row(i, LINE_PT * wrapped_lines(text, chars_in(96)) + 6)
+        ws.set_row(i, height(lines(text, [NOTES_WIDTH])) + 6)

@@ -1,6 +1,7 @@
 """What the published reports (the governors' and the trust's) draw with: formats made once
-per workbook, and cell writers that write numbers as numbers and anything else strictly as
-text (a hidden count is the text ``*`` or ``<5``, never a formula or a number).
+per workbook, cell writers that write numbers as numbers and anything else strictly as text
+(a hidden count is the text ``*`` or ``<5``, never a formula or a number), and tables whose
+rows are as tall as their wrapped text, measured by :mod:`provmap.write.fit`.
 
 Both reports draw tables of figures already made safe (:mod:`provmap.numbers.disclosure`);
 nothing here computes a figure.
@@ -14,8 +15,22 @@ from typing import Any
 import pandas as pd
 import xlsxwriter
 
+from ..write import fit
+
 TOTAL_LABELS = ("Total", "Trust total")
-LINE_PT = 15.0              # the height of one line of 11 pt text in a row, in points
+SIZE, FONT = 11, "Calibri"          # the reports' text, as XlsxWriter writes it by default
+
+
+# --- text on paper ---------------------------------------------------------------------------
+
+def lines(text: object, widths: list[float], bold: bool = False) -> int:
+    """How many lines ``text`` wraps to in a cell of these columns (one, or merged)."""
+    return fit.lines(str(text), sum(fit.column_pt(w) for w in widths), SIZE, FONT, bold)
+
+
+def height(n_lines: int) -> float:
+    """A row's height for ``n_lines`` lines of the reports' text, in points."""
+    return fit.row_pt(max(1, n_lines), SIZE, FONT)
 
 
 class Cells:
@@ -73,97 +88,82 @@ class Cells:
             ws.write_number(r, c, round(float(v), 2) if kind == "money" else float(v), fmt)
 
     def table(self, ws, r: int, c: int, title: str, df: pd.DataFrame, index_name: str,
-              kinds: dict[str, str], head_height: float = 2 * LINE_PT) -> tuple[int, dict]:
-        """A titled table with its index as first column; returns next row and cell places."""
+              kinds: dict[str, str], widths: list[float]) -> tuple[int, dict]:
+        """A titled table with its index as first column, its header and every row as tall
+        as their wrapped text in columns of ``widths`` (the index's first); returns the
+        next row and the cells' places."""
         ws.write_string(r, c, title, self.h2)
         r += 1
-        ws.write_string(r, c, index_name, self.head)
-        ws.set_row(r, head_height)
-        for j, col in enumerate(df.columns, 1):
-            ws.write_string(r, c + j, str(col), self.head)
+        heads = [index_name, *map(str, df.columns)]
+        for j, text in enumerate(heads):
+            ws.write_string(r, c + j, text, self.head)
+        ws.set_row(r, height(max(lines(t, [w], bold=True) for t, w in zip(heads, widths))))
         places = {"header": r, "first": r + 1, "cols": {col: c + j for j, col in
                                                         enumerate(df.columns, 1)}}
         for i, (key, line) in enumerate(df.iterrows(), 1):
             total = key in TOTAL_LABELS
             ws.write_string(r + i, c, str(key), self.total_text if total else self.text)
+            n = lines(key, widths[:1], bold=total)
             for j, col in enumerate(df.columns, 1):
-                self.cell(ws, r + i, c + j, line[col], kinds.get(col, "count"), total)
+                kind = kinds.get(col, "count")
+                self.cell(ws, r + i, c + j, line[col], kind, total)
+                if kind == "text" and isinstance(line[col], str):
+                    n = max(n, lines(line[col], [widths[j]], bold=total))
+            if n > 1:
+                ws.set_row(r + i, height(n))
         places["last"] = r + len(df)
         return r + len(df) + 2, places
 
-    def grid(self, ws, r: int, df: pd.DataFrame, kind_of, total_label: str | None = None,
-             wrap_at: dict[str, int] | None = None, head_lines: int = 1) -> tuple[int, int]:
-        """Headers (``head_lines`` high) and rows from row r, each column's kind from
-        ``kind_of(column)``, rows as tall as the text of ``wrap_at`` columns (their
-        widths); returns (first data row, next free row)."""
+    def grid(self, ws, r: int, df: pd.DataFrame, kind_of, widths: list[float],
+             total_label: str | None = None) -> tuple[int, int]:
+        """Headers and rows from row r (each column's kind from ``kind_of(column)``), the
+        header and every row as tall as their wrapped text in columns of ``widths``;
+        returns (first data row, next free row)."""
         for j, col in enumerate(df.columns):
             ws.write_string(r, j, str(col), self.head)
-        ws.set_row(r, LINE_PT * head_lines + 2)
+        ws.set_row(r, height(max(lines(col, [w], bold=True)
+                                 for col, w in zip(df.columns, widths))))
         for i, (_, line) in enumerate(df.iterrows(), 1):
             total = total_label is not None and line.iloc[0] == total_label
-            lines = 1
+            n = 1
             for j, col in enumerate(df.columns):
                 v = line[col]
                 self.cell(ws, r + i, j, v, kind_of(col), total)
-                if wrap_at and col in wrap_at and isinstance(v, str):
-                    lines = max(lines, wrapped_lines(v, chars_in(wrap_at[col])))
-            if lines > 1:
-                ws.set_row(r + i, LINE_PT * lines + 2)
+                if isinstance(v, str):
+                    n = max(n, lines(v, [widths[j]], bold=total))
+            if n > 1:
+                ws.set_row(r + i, height(n))
         return r + 1, r + len(df) + 1
 
-
-CHARS_PER_WIDTH = 1.15     # 11 pt Calibri: about 1.15 letters of text per unit of width
-
-
-def chars_in(width: float) -> int:
-    """Letters of ordinary 11 pt text a column of Excel width ``width`` holds on a line
-    (a width counts digits, which are wider than most letters)."""
-    return int(width * CHARS_PER_WIDTH)
-
-
-def wrapped_lines(text: str, width: int) -> int:
-    """How many lines ``text`` takes when wrapped at word boundaries in ``width`` letters
-    (an estimate of Excel's wrap, a little generous, for row heights)."""
-    lines = 0
-    for para in str(text).split("\n"):
-        n, used = 1, 0
-        for word in para.split():
-            need = len(word) if used == 0 else used + 1 + len(word)
-            if need > width and used:
-                n += 1
-                used = len(word)
-            else:
-                used = need
-        lines += n
-    return max(lines, 1)
+    def paragraph(self, ws, r: int, widths: list[float], text: str, fmt=None) -> int:
+        """A wrapped paragraph across the columns of ``widths`` (merged), its row as tall
+        as its lines; returns the next row."""
+        fmt = fmt or self.para
+        ws.merge_range(r, 0, r, len(widths) - 1, "", fmt)
+        ws.write_string(r, 0, text, fmt)
+        ws.set_row(r, height(lines(text, widths)))
+        return r + 1
 
 
-# --- the printed page -------------------------------------------------------------------------
-# At 100% on A4 with half-inch side margins a portrait page holds 697 pixels of columns and
-# a landscape one 1,026 (Excel's pixels: a column of width w is 7w + 5).  The published
-# reports lay their columns out to fit at 100%, so their 11 pt text prints at 11 pt.
+# --- the printed page --------------------------------------------------------------------------
+# The published reports lay their columns out to fit A4 at 100% with half-inch side margins
+# (measured as LibreOffice prints them, the wider of the two programs), so that their 11 pt
+# text prints at 11 pt.
 
 MARGINS = {"left": 0.5, "right": 0.5, "top": 0.8, "bottom": 0.7}
-PORTRAIT_PX = 697
-LANDSCAPE_PX = 1026
-
-
-def column_px(widths: list[float]) -> int:
-    """Excel's pixels for columns of these widths (characters)."""
-    return sum(int(w * 7 + 0.5) + 5 for w in widths)
+ROOM_PT = {False: 210 / 25.4 * 72 - 72, True: 297 / 25.4 * 72 - 72}   # portrait, landscape
 
 
 def needs_landscape(widths: list[float]) -> bool:
     """Whether columns this wide need a landscape page to print at 100%."""
-    return column_px(widths) > PORTRAIT_PX
+    return fit.columns_pt(widths) > ROOM_PT[False]
 
 
 def fit_only_if_readable(ws, widths: list[float], landscape: bool, smallest: float = 10) -> None:
     """Keep the page set-up's fit to one page wide only while it prints 11 pt text at
     ``smallest`` points or more; wider columns print at 100% over more than one page width
     (a reader turns the page; a shrunken table cannot be read)."""
-    room = LANDSCAPE_PX if landscape else PORTRAIT_PX
-    if column_px(widths) * smallest / 11 > room:
+    if fit.columns_pt(widths) * smallest / SIZE > ROOM_PT[landscape]:
         ws.set_print_scale(100)
 
 

@@ -23,7 +23,7 @@ from ..write import page
 from ..write.atomic import atomic_write
 from ..write.book import open_book
 from ..write.names import report_filename
-from .published import LINE_PT, MARGINS, Cells, bands_sentence, chars_in, wrapped_lines
+from .published import MARGINS, Cells, bands_sentence, height, lines
 
 MONEY = {"Cost this term", "Year cost", "Cost per pupil with provision", "Cost",
          "Cost per pupil", "Value:money"}
@@ -64,13 +64,6 @@ def _widths(ws, widths: list[float]) -> None:
         ws.set_column(i, i, wd)
 
 
-def _paragraph(ws, fmt, r: int, last_col: int, text: str, chars: int) -> int:
-    ws.merge_range(r, 0, r, last_col, "", fmt)
-    ws.write_string(r, 0, text, fmt)
-    ws.set_row(r, LINE_PT * wrapped_lines(text, chars) + 4)
-    return r + 1
-
-
 def write_trust(report: TrustReport, out_dir: Path) -> Path:
     """Write ``<name> <year> <term> - Trust report.xlsx`` in out_dir; return its path.
 
@@ -98,7 +91,7 @@ def write_trust(report: TrustReport, out_dir: Path) -> Path:
     return target
 
 
-SUMMARY_WIDTHS = [28, 28, 18, 18]          # 664 px: portrait at 100%
+SUMMARY_WIDTHS = [27, 27, 17, 17]          # portrait at 100% as LibreOffice prints it
 
 
 def _summary(wb, w: Cells, report: TrustReport) -> None:
@@ -136,7 +129,7 @@ def _summary(wb, w: Cells, report: TrustReport) -> None:
     ws.write_string(r, 0, "How the figures are worked out", w.h2)
     r += 1
     for text in report.notes:
-        r = _paragraph(ws, w.para, r, 3, text, chars_in(sum(SUMMARY_WIDTHS)))
+        r = w.paragraph(ws, r, SUMMARY_WIDTHS, text)
 
 
 def _not_included(ws, w: Cells, r: int, report: TrustReport) -> int:
@@ -145,12 +138,12 @@ def _not_included(ws, w: Cells, r: int, report: TrustReport) -> int:
     r += 1
     table = report.not_included
     if not len(table):
-        return _paragraph(ws, w.para, r, 3, "None: every workbook given could be used.",
-                          chars_in(sum(SUMMARY_WIDTHS)))
+        return w.paragraph(ws, r, SUMMARY_WIDTHS, "None: every workbook given could be used.")
     for j, col in enumerate(("School", "File")):
         ws.write_string(r, j, col, w.head)
     ws.merge_range(r, 2, r, 3, "Reason", w.head)
     r += 1
+    school_w, file_w, *reason_w = SUMMARY_WIDTHS
     for _, line in table.iterrows():
         school = line["School"] if isinstance(line["School"], str) and line["School"] \
             else "(not known)"
@@ -158,10 +151,8 @@ def _not_included(ws, w: Cells, r: int, report: TrustReport) -> int:
         ws.write_string(r, 1, str(line["File"]), w.text)
         ws.merge_range(r, 2, r, 3, "", w.text)
         ws.write_string(r, 2, str(line["Reason"]), w.text)
-        lines = max(wrapped_lines(str(line["Reason"]), chars_in(36)),
-                    wrapped_lines(str(school), chars_in(28)),
-                    wrapped_lines(str(line["File"]), chars_in(28)))
-        ws.set_row(r, LINE_PT * lines + 2)
+        ws.set_row(r, height(max(lines(line["Reason"], reason_w), lines(school, [school_w]),
+                                 lines(line["File"], [file_w]))))
         r += 1
     return r
 
@@ -172,12 +163,12 @@ def _section(ws, w: Cells, r: int, title: str, table: pd.DataFrame, empty: str,
     ws.write_string(r, 0, title, w.h2)
     r += 1
     if not len(table):
-        return _paragraph(ws, w.para, r, 3, empty, chars_in(sum(SUMMARY_WIDTHS)))
-    r = _paragraph(ws, w.note, r, 3, note, chars_in(sum(SUMMARY_WIDTHS)))
-    return w.grid(ws, r, table, _kind, wrap_at={"School": 26, "File": 26}, head_lines=2)[1]
+        return w.paragraph(ws, r, SUMMARY_WIDTHS, empty)
+    r = w.paragraph(ws, r, SUMMARY_WIDTHS, note, w.note)
+    return w.grid(ws, r, table, _kind, SUMMARY_WIDTHS)[1]
 
 
-SCHOOL_WIDTHS = [26, 10, 10, 8, 11, 12, 12, 12, 12, 10, 14]       # 1,014 px: landscape
+SCHOOL_WIDTHS = [24, 9.5, 9.5, 7.5, 10, 11, 11, 11, 11, 9.5, 13.5]    # landscape at 100%
 
 
 def _schools(wb, w: Cells, report: TrustReport) -> dict:
@@ -185,22 +176,20 @@ def _schools(wb, w: Cells, report: TrustReport) -> dict:
     _page(ws, report, landscape=True)
     _widths(ws, SCHOOL_WIDTHS)
     ws.write_string(0, 0, f"The schools, {report.term} {report.year}", w.title)
-    first, nxt = w.grid(ws, 2, report.schools, _kind, total_label=TOTAL,
-                        wrap_at={"School": 26, "Provisions with useful or better impact": 14},
-                        head_lines=3)
+    first, nxt = w.grid(ws, 2, report.schools, _kind, SCHOOL_WIDTHS, total_label=TOTAL)
     ws.repeat_rows(2)
-    _paragraph(ws, w.note, nxt + 1, 10, "Each school's figures are its own rollup's. Making "
-               "progress and useful-or-better impact need at least "
-               f"{report.threshold} pupils assessed. See the Summary for definitions.",
-               chars_in(sum(SCHOOL_WIDTHS)))
+    w.paragraph(ws, nxt + 1, SCHOOL_WIDTHS, "Each school's figures are its own rollup's. "
+                "Making progress and useful-or-better impact need at least "
+                f"{report.threshold} pupils assessed. See the Summary for definitions.", w.note)
     return {"first": first, "n": len(report.schools) - 1,
             "col": list(report.schools.columns).index("Cost per pupil with provision")}
 
 
-PROVISION_WIDTHS = {"Provision": 21, "Type": 10, "Area of need": 14, "Measure": 15,
-                    "Schools": 7, "Pupils": 7, "Cost": 9, "Cost per pupil": 8, "Mean gain": 6,
-                    "Ratio gain": 6, "Effect size": 6, "Pupils with no progress": 8,
-                    "Impact": 10, "Pupils assessed": 8}            # 1,015 px: landscape
+PROVISION_WIDTHS = {"Provision": 19, "Type": 9.5, "Area of need": 13, "Measure": 14,
+                    "Schools": 6.5, "Pupils": 6.5, "Cost": 8.5, "Cost per pupil": 7.5,
+                    "Mean gain": 6, "Ratio gain": 6, "Effect size": 6,
+                    "Pupils with no progress": 7.5, "Impact": 9.5,
+                    "Pupils assessed": 7.5}                          # landscape at 100%
 
 
 def _provisions(wb, w: Cells, report: TrustReport) -> None:
@@ -213,34 +202,34 @@ def _provisions(wb, w: Cells, report: TrustReport) -> None:
     shown = table.drop(columns="Note").copy()
     for k, (i, _) in enumerate(notes, 1):
         shown.at[i, "Provision"] = f"{shown.at[i, 'Provision']} (note {k})"
-    _widths(ws, [PROVISION_WIDTHS[c] for c in shown.columns])
-    last = len(shown.columns) - 1
+    widths = [PROVISION_WIDTHS[c] for c in shown.columns]
+    _widths(ws, widths)
     ws.write_string(0, 0, f"Each provision across the schools, {report.term} {report.year}",
                     w.title)
-    _, nxt = w.grid(ws, 2, shown, _kind, total_label=ALL, head_lines=3,
-                    wrap_at={c: PROVISION_WIDTHS[c] for c in
-                             ("Provision", "Type", "Area of need", "Measure", "Impact")})
+    _, nxt = w.grid(ws, 2, shown, _kind, widths, total_label=ALL)
     ws.repeat_rows(2)
     r = nxt + 1
     for k, (i, note) in enumerate(notes, 1):
-        r = _paragraph(ws, w.note, r, last, f"Note {k}: {table.at[i, 'Provision']}, "
-                       f"{table.at[i, 'Measure']}. {note}", chars_in(sum(PROVISION_WIDTHS.values())))
-    _paragraph(ws, w.note, r, last, "Mean gain is in the provision's own measure. Ratio gain = "
-               "mean months gained ÷ mean months elapsed (1 is ordinary progress); Impact "
-               f"bands it: {bands_sentence(report.bands, FIRST_BAND)}. Only measures in "
-               "months have a ratio gain and a band. Effect size = mean gain ÷ 15 "
-               "(standardised scores). Pupils counts each pupil of each school once.",
-               chars_in(sum(PROVISION_WIDTHS.values())))
+        r = w.paragraph(ws, r, widths, f"Note {k}: {table.at[i, 'Provision']}, "
+                        f"{table.at[i, 'Measure']}. {note}", w.note)
+    w.paragraph(ws, r, widths, "Mean gain is in the provision's own measure. Ratio gain = "
+                "mean months gained ÷ mean months elapsed (1 is ordinary progress); Impact "
+                f"bands it: {bands_sentence(report.bands, FIRST_BAND)}. Only measures in "
+                "months have a ratio gain and a band. Effect size = mean gain ÷ 15 "
+                "(standardised scores). Pupils counts each pupil of each school once.", w.note)
+
+
+AREA_WIDTHS = [40, 10, 10, 14]
 
 
 def _areas(wb, w: Cells, report: TrustReport) -> None:
     ws = wb.add_worksheet("By area of need")
     _page(ws, report)
-    _widths(ws, [40, 10, 10, 14])
+    _widths(ws, AREA_WIDTHS)
     ws.write_string(0, 0, f"By area of need, {report.term} {report.year}", w.title)
-    _, nxt = w.grid(ws, 2, report.by_area, _kind, total_label=ALL)
-    _paragraph(ws, w.note, nxt + 1, 3, "The area of need of each provision. A pupil with "
-               "provision in two areas counts once in each.", chars_in(74))
+    _, nxt = w.grid(ws, 2, report.by_area, _kind, AREA_WIDTHS, total_label=ALL)
+    w.paragraph(ws, nxt + 1, AREA_WIDTHS, "The area of need of each provision. A pupil with "
+                "provision in two areas counts once in each.", w.note)
 
 
 def _charts(wb, w: Cells, report: TrustReport, places: dict) -> None:
