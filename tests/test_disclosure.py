@@ -245,8 +245,12 @@ def test_a_pool_about_few_pupils_takes_in_the_smallest_named_provision():
 def test_means_are_kept_as_printed():
     assert dc.printed_share(0.625) == 0.63 and dc.printed_share(2 / 3) == 0.67
     assert dc.printed_gain(2.25) == 2.3 and dc.printed_money_mean(100.5) == 101
-    # a ratio gain is cut, so that its band is the band of the figure printed
-    assert dc.printed_ratio(1.996) == 1.99 and dc.printed_ratio(2.01) == 2.01
+    # a ratio gain is rounded to two decimals, but never up to the start of a band, so that
+    # its band is the band of the figure printed
+    bands = ((2.0, "useful"), (3.0, "substantial"))
+    assert dc.printed_ratio(1.9597, bands) == 1.96 and dc.printed_ratio(1.996, bands) == 1.99
+    assert dc.printed_ratio(2.996, bands) == 2.99 and dc.printed_ratio(2.004, bands) == 2.0
+    assert dc.printed_ratio(1.996) == 2.0 and dc.printed_ratio(2.01) == 2.01
     assert dc.printed_ratio(None) is None and dc.printed_share(float("nan")) is None
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from decimal import ROUND_FLOOR, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from published_audit import assert_nothing_pinned, money_beside_small_counts, trust_page
 from test_governors import assert_identifies_no_one
@@ -119,7 +119,7 @@ def test_by_provision_pools_by_name_and_keeps_kinds_apart(report):
     lines = p.to_dict("records")
     notes = [x.pop("Note") for x in lines]
     c_and_i, c_and_l = "Communication and interaction", "Cognition and learning"
-    cut = lambda x: float(Decimal(repr(x)).quantize(Decimal("0.01"), ROUND_FLOOR))  # noqa: E731
+    two = lambda x: float(Decimal(repr(x)).quantize(Decimal("0.01"), ROUND_HALF_UP))  # noqa: E731
     assert lines == [
         # Lego therapy (Birch 'Lego therapy', Cedar 'LEGO  Therapy', the spelling of most
         # rows): B4 alone 240, C1-C4 240 -> 5 pupils, 480; assessed B4 4, C1 6, C2 0, C3 3
@@ -132,16 +132,16 @@ def test_by_provision_pools_by_name_and_keeps_kinds_apart(report):
          "Effect size": None, "Pupils with no progress": "<3", "Impact": None,
          "Pupils assessed": 4},
         # Precision teaching: Ash A1 (gain 6), A2 (3), Cedar C5 (0): 3 pupils, 3 x 108.
-        # Mean (6 + 3 + 0) / 3 = 3, ratio 3 / M = 1.127, printed (cut) 1.12: modest.
+        # Mean (6 + 3 + 0) / 3 = 3, ratio 3 / M = 1.127, printed 1.13: modest.
         {"Provision": "Precision teaching", "Type": "1:1", "Area of need": c_and_l,
          "Measure": "Reading age (months)", "Schools": 2, "Pupils": 3, "Cost": 324.0,
-         "Cost per pupil": 108.0, "Mean gain": 3.0, "Ratio gain": cut(3 / M),
+         "Cost per pupil": 108.0, "Mean gain": 3.0, "Ratio gain": two(3 / M),
          "Effect size": None, "Pupils with no progress": "<3", "Impact": "modest",
          "Pupils assessed": 3},
         # Reading catch-up in months (Ash, one group of 3, 180): gains 4, 0, 5 -> 3, 3 / M.
         {"Provision": "Reading catch-up", "Type": "Group", "Area of need": c_and_l,
          "Measure": "Reading age (months)", "Schools": 1, "Pupils": 3, "Cost": 180.0,
-         "Cost per pupil": 60.0, "Mean gain": 3.0, "Ratio gain": cut(3 / M),
+         "Cost per pupil": 60.0, "Mean gain": 3.0, "Ratio gain": two(3 / M),
          "Effect size": None, "Pupils with no progress": "<3", "Impact": "modest",
          "Pupils assessed": 3},
         # ... and standardised (Birch, 180 for 3): gains 6, 0, 9 -> 5, effect size 5 / 15.

@@ -102,10 +102,15 @@ def printed_gain(x: float | None) -> float | None:
     return _printed(x, 1)
 
 
-def printed_ratio(x: float | None) -> float | None:
-    """A ratio gain as printed (``0.00``): cut, not rounded, to two decimals, so the band of
-    the printed figure is the band of the figure (1.996 prints 1.99, modest, where rounding
-    would print 2.00 beside "modest"; bands start at numbers of two decimals or fewer)."""
+def printed_ratio(x: float | None, bands: tuple[tuple[float, str], ...] = ()
+                  ) -> float | None:
+    """A ratio gain as printed (``0.00``): rounded to two decimals, except that a figure just
+    under the start of one of ``bands`` is cut, never rounded up to it (1.996 prints 1.99
+    beside "modest", where rounding would print 2.00), so that the band of the printed
+    figure is always the band of the figure (bands start at two decimals or fewer)."""
+    rounded = _printed(x, 2)
+    if rounded is None or not any(float(x) < bound <= rounded for bound, _ in bands):
+        return rounded
     return _printed(x, 2, ROUND_FLOOR)
 
 

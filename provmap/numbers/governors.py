@@ -501,7 +501,7 @@ def _impact_table(f: _Figures, settings) -> tuple[pd.DataFrame, int, int, int]:
             line["Mean gain"] = dc.printed_gain(p["Mean gain"])
             line["Making progress"] = dc.printed_share(p["Share making progress"])
             most += most_made_no_progress(n_assessed, int(p["Pupils with no progress"]))
-            ratio = dc.printed_ratio(p["Ratio gain (months measures)"])
+            ratio = dc.printed_ratio(p["Ratio gain (months measures)"], settings.impact_bands)
             if ratio is not None:
                 line["Ratio gain"] = ratio
                 line["Impact"] = settings.band(ratio)

@@ -451,7 +451,7 @@ def _safe_provisions(f: _Figures, bands: Settings, t: int) -> pd.DataFrame:
             out.at[i, "Pupils with no progress"] = r.shown((*key, "Pupils with no progress"))
             out.at[i, "Mean gain"] = dc.printed_gain(table.at[i, "Mean gain"])
             out.at[i, "Effect size"] = dc.printed_effect(table.at[i, "Effect size"])
-            ratio = dc.printed_ratio(table.at[i, "Ratio gain"])
+            ratio = dc.printed_ratio(table.at[i, "Ratio gain"], bands.impact_bands)
             out.at[i, "Ratio gain"] = ratio
             out.at[i, "Impact"] = bands.band(ratio) if ratio is not None else None
     total = {c: None for c in PROVISION_COLUMNS}
@@ -538,8 +538,9 @@ def _notes(t: int, term: str, bands: tuple[tuple[float, str], ...]) -> list[str]
         "school; ratio gain is that average ÷ the average months the provision ran (months "
         "measures, such as a reading age; 1 is ordinary progress); effect size is the mean "
         "gain ÷ 15 (standardised scores). Impact bands after Brooks (2016): "
-        f"{words}. Only measures in months have a band. Ratio gains are cut (not rounded) "
-        "to two decimals, so a band always agrees with the figure printed beside it.",
+        f"{words}. Only measures in months have a band. Ratio gains are given to two "
+        "decimals, never rounded up to the start of a band (1.996 is 1.99, modest), so a "
+        "band always agrees with the figure printed beside it.",
         "Where schools measure the same provision in different kinds of measure (say months "
         "in one and a standardised score in another) the gains cannot be averaged, so the "
         "provision has one line per kind, and a note under the table says so.",

@@ -329,8 +329,9 @@ def _write_notes(wb, w: Cells, school: str, term_year: str, t: int, settings) ->
         f"than {t} pupils between them); their cost is included in every total.",
         f"Mean gain, making progress and impact are given only where at least {t} pupils "
         "were assessed before and after the provision. Means and shares are rounded to what "
-        "is printed; ratio gains are cut (not rounded) to two decimals, so the band always "
-        "agrees with the figure printed beside it.",
+        "is printed; ratio gains to two decimals, never rounded up to the start of a band "
+        "(1.996 is 1.99, modest), so the band always agrees with the figure printed beside "
+        "it.",
         "Cost of provision: the staff time (hourly cost × minutes × sessions × weeks) plus "
         "resources, shared equally between the pupils in each group. Quality first teaching "
         "counts only its resources, as teaching time is ordinarily available.",
