@@ -145,7 +145,8 @@ def test_a_labelled_group_across_two_classes(school):
     assert (p.cost, [m.share for m in p.members]) == (240.0, [120.0, 120.0])
     assert [(m.sheet, m.gain, m.no_progress) for m in p.members] == [
         ("3O Autumn", 0.0, True), ("4B Autumn", 3.0, False)]
-    assert (p.assessed, p.making_progress) == (2, 1)
+    assert (p.assessed, p.making_progress, p.share_making_progress) == (2, 1, 0.5)
+    assert (p.with_ratio, p.useful_or_better) == (0, 0)      # a score, not an age
     assert groups._year_or_class(p) == "Years 3 and 4 (3O, 4B)"
 
 
@@ -162,6 +163,8 @@ def test_a_group_without_a_label_is_the_provision_on_one_sheet(school):
     assert [m.ratio_gain for m in p.members] == pytest.approx([6 / months, 10 / months])
     assert p.ratio_gain == pytest.approx(8 / months) and p.band == "useful"
     assert [m.impact for m in p.members] == ["modest", "useful"]
+    # the one definition beside the bands: Maya's 2.84 is useful or better, Jonathan's 1.71 not
+    assert (p.with_ratio, p.useful_or_better, p.share_making_progress) == (2, 1, 1.0)
 
 
 def test_a_typed_group_size_above_the_count_makes_the_shares_smaller(school):
@@ -245,9 +248,9 @@ def test_the_evidence_typed_on_provisions_is_printed(written):
         "EEF: small-group tuition, moderate impact for moderate cost"
     assert value_of(path, "Progress made") == (
         "2 of 2 pupils made progress (a gain above 0); mean gain +8 months, ratio gain 2.28 "
-        "(useful impact).")
-    assert any(c.startswith("Key: EEF: Education Endowment Foundation") for row in cells(path)
-               for c in row)
+        "(useful impact); useful or better for 1 of 2.")
+    assert any(c.startswith("Key: ") and "EEF: Education Endowment Foundation" in c
+               for row in cells(path) for c in row)
     maya = next(r for r in cells(path) if r and r[0] == "Maya Jones")
     assert maya[:3] == ["Maya Jones", "7y 6m", "8y 4m"] and "+10 months (2.84: useful)" in maya
 

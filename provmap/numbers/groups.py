@@ -9,7 +9,9 @@ Nothing is costed or measured again.  A plan's cost is the sum of its pupils' `s
 pupils' gains and ratio gains are the rows' own, and the group's mean gain, ratio gain,
 band and "making progress" come from :func:`provmap.numbers.rollup.provision_table` over the
 group's rows, with the group standing as its own provision: the rules the SENCo rollup uses
-for a provision, applied to one group.  Rows left out of the numbers for an error are found
+for a provision, applied to one group.  "Making progress" and "useful or better" are the one
+definition beside the impact bands (:func:`provmap.model.making_progress`,
+:meth:`provmap.model.Settings.useful_or_better`).  Rows left out of the numbers for an error are found
 their group by :func:`provmap.delivery.group_id` and named (sheet and row) on its plan.
 """
 
@@ -24,6 +26,7 @@ from typing import Any
 import pandas as pd
 
 from ..delivery import group_id, row_delivery
+from ..model import making_progress
 from ..schema import GROUP
 from .rollup import Rollup, provision_table
 
@@ -90,6 +93,9 @@ class GroupPlan:
     cost: float                   # the sum of the members' shares
     assessed: int                 # pupils with both scores
     making_progress: int          # of them, pupils whose gain is above 0
+    share_making_progress: float | None     # making_progress / assessed (None: nobody)
+    with_ratio: int               # pupils with a ratio gain (a months measure, assessed)
+    useful_or_better: int         # of them, those whose impact is useful or better
     mean_gain: float | None
     ratio_gain: float | None      # months measures
     band: str | None              # Settings' impact band of the ratio gain
@@ -179,7 +185,9 @@ def _plan(r: Rollup, key: str, g: pd.DataFrame, figures: pd.Series, term_start: 
     ends = [_date(v) or term_end for v in g["end_date"]]
     provision = m.provision(first["provision"])
     assessed = int(figures["Pupils with both scores"])
+    none = int(figures["Pupils with no progress"])
     ratio = _num(figures["Ratio gain (months measures)"])
+    ratios = [mb.ratio_gain for mb in members if mb.ratio_gain is not None]
     return GroupPlan(
         school=m.settings.school, academic_year=m.settings.academic_year, term=r.term,
         provision=first["provision"], label=_text(first["group"]), class_name=folder,
@@ -194,7 +202,9 @@ def _plan(r: Rollup, key: str, g: pd.DataFrame, figures: pd.Series, term_start: 
         higher_is_better=bool(first["higher_is_better"]),
         why_chosen=provision.why_chosen if provision is not None else None,
         members=members, cost=float(g["share"].sum()), assessed=assessed,
-        making_progress=assessed - int(figures["Pupils with no progress"]),
+        making_progress=assessed - none,
+        share_making_progress=making_progress(assessed, none), with_ratio=len(ratios),
+        useful_or_better=sum(m.settings.useful_or_better(v) for v in ratios),
         mean_gain=_num(figures["Mean gain"]) if assessed else None,
         ratio_gain=ratio, band=m.settings.band(ratio) if ratio is not None else None,
         left_out=left_out)

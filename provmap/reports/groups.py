@@ -17,16 +17,16 @@ nobody else: staff text that names another register pupil (full name or UPN) bec
 from __future__ import annotations
 
 import dataclasses
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Sequence
 
 import xlsxwriter
 
 from ..glossary import codes_in, produced_by
 from ..numbers.groups import GroupPlan, Member, TermGroups, term_groups
 from ..schema import GROUP, NEED_AREA, ONE_TO_ONE, QFT
+from ..numbers.disclosure import printed_ratio
 from ..numbers.rollup import Rollup
 from ..values import format_age, format_money, plural
 from ..words import count_words, date_words, need_words, number_words, year_group_words
@@ -48,6 +48,7 @@ WIDTHS = [15.0, 8.0, 28.0, 8.0, 11.0, 17.0, 13.0]
 LAST = len(WIDTHS) - 1
 LOOK = Look(title_pt=26, merged_bands=True, section_pt=19, space_pt=5, centred=True,
             landscape=False)
+Bands = tuple[tuple[float, str], ...]   # Settings' impact bands: (lower bound, name)
 LINES_TO_WRITE = 3             # ruled lines where the Provisions sheet gives no reason
 LINE_PT = 20.0
 BOX_PT = 36.0                  # a box to write in (pupil feedback, suggested changes)
@@ -153,13 +154,10 @@ def _score(p: GroupPlan, v: float | None) -> str:
     return format_age(v) if p.measure_kind == "months" else number_words(v) or ""
 
 
-def ratio_words(ratio: float, bands: Sequence[float]) -> str:
-    """A ratio gain to two places, cut rather than rounded where rounding would reach the
-    start of a band (1.996 is `1.99`, beside `modest`), so the number agrees with its band."""
-    shown = round(ratio, 2)
-    if any(ratio < b <= shown for b in bands):
-        shown = math.floor(ratio * 100) / 100
-    return f"{shown:.2f}"
+def ratio_words(ratio: float, bands: Bands) -> str:
+    """A ratio gain as every report prints it (`2.28`; 1.996 is `1.99`, beside `modest`):
+    :func:`provmap.numbers.disclosure.printed_ratio`."""
+    return f"{printed_ratio(ratio, bands):.2f}"
 
 
 def _gain(p: GroupPlan, gain: float) -> str:
@@ -169,7 +167,7 @@ def _gain(p: GroupPlan, gain: float) -> str:
     return f"{'+' if gain > 0 else ''}{number_words(gain)}"
 
 
-def _progress(p: GroupPlan, mb: Member, bands: Sequence[float]) -> str:
+def _progress(p: GroupPlan, mb: Member, bands: Bands) -> str:
     """The pupil's gain in the measure, and the ratio gain for months measures."""
     if mb.gain is None:
         return ""
@@ -221,7 +219,7 @@ def _cost_words(p: GroupPlan) -> str:
     return text
 
 
-def _progress_words(p: GroupPlan, bands: Sequence[float]) -> str:
+def _progress_words(p: GroupPlan, bands: Bands) -> str:
     """`2 of 3 pupils made progress; mean gain +3.7 months, ratio gain 1.17 (modest)`."""
     n = len(p.members)
     if not p.assessed:
@@ -230,7 +228,8 @@ def _progress_words(p: GroupPlan, bands: Sequence[float]) -> str:
             f"made progress (a gain above 0); mean gain {_gain(p, p.mean_gain or 0.0)}")
     if p.ratio_gain is not None:
         text += (f", ratio gain {ratio_words(p.ratio_gain, bands)}"
-                 + (f" ({p.band} impact)" if p.band else ""))
+                 + (f" ({p.band} impact)" if p.band else "")
+                 + f"; useful or better for {p.useful_or_better} of {p.with_ratio}")
     text += "."
     if p.assessed < n:
         text += f" {plural(n - p.assessed, 'pupil')} not assessed yet."
@@ -239,7 +238,7 @@ def _progress_words(p: GroupPlan, bands: Sequence[float]) -> str:
 
 # --------------------------------------------------------------------------- drawing
 
-def render_plan(item: PlanItem, path: Path, bands: Sequence[float] = ()) -> Path:
+def render_plan(item: PlanItem, path: Path, bands: Bands = ()) -> Path:
     """Write one plan's workbook to `path`, whole or not at all."""
     p = item.plan
     return write_document(path, school=p.school, title=TITLE,
@@ -287,7 +286,7 @@ def _lines_to_write(page: Page, label: str) -> None:
 
 
 def _draw(wb: xlsxwriter.Workbook, formats: Formats, item: PlanItem,
-          bands: Sequence[float]) -> None:
+          bands: Bands) -> None:
     p = item.plan
     label = p.label or p.class_name
     page = Page(wb, formats, "Group plan", WIDTHS, school=p.school, title=TITLE,
@@ -405,7 +404,7 @@ def _select(tg: TermGroups, class_name: str | None, provision: str | None, m: An
     return plans
 
 
-def _render_item(item: tuple[PlanItem, tuple[float, ...]], out_dir: str) -> str:
+def _render_item(item: tuple[PlanItem, Bands], out_dir: str) -> str:
     """Worker: one plan (runs in a child process for a big school)."""
     plan_item, bands = item
     path = Path(out_dir) / plan_item.path
@@ -462,7 +461,7 @@ def write_group_plans(rollup: Rollup, out_dir: Path | str, *, class_name: str | 
     rels = _relative_paths(plans)
     for rel in rels:
         _inside(root, rel)
-    bands = tuple(bound for bound, _ in s.impact_bands)
+    bands = tuple(s.impact_bands)
     items = [(PlanItem(p, rel, produced, tuple(codes_in(_printed_text(p), s))), bands)
              for p, rel in zip(plans, rels)]
     root.mkdir(parents=True, exist_ok=True)
