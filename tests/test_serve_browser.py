@@ -256,7 +256,7 @@ def test_a_workbook_with_errors_shows_them_and_what_it_can_still_make(
     assert table(page) == expected_rows(errors)
     assert "Rows with an error are left out of the numbers" in page.inner_text("#main")
     links = page.locator("#downloads a")
-    assert links.count() == 4                            # the outputs it can still make
+    assert links.count() == 5                            # the outputs it can still make
     screenshots(page, shots, "3-errors")
 
     # "Check again": staff fixed it; drop the new version on the same page
@@ -278,7 +278,7 @@ def test_an_unusable_file_shows_checks_sentence_and_the_page_carries_on(
     assert page.inner_text("#message .sentence") == f"{bomb.name}: {sentence}"
     screenshots(page, shots, "4-unusable")
     give(page, make_workbook())                           # and the next file is checked
-    assert page.locator("#downloads a").count() == 4
+    assert page.locator("#downloads a").count() == 5      # with the group plans
 
 
 def raw(server, method: str, path: str, host: str | None = None, headers=None,
