@@ -336,8 +336,8 @@ def _draw(wb: xlsxwriter.Workbook, formats: Formats, item: PlanItem,
     if p.left_out:
         page.para(f"Left out of this plan: {'; '.join(p.left_out)}. "
                   f"{'This row has' if len(p.left_out) == 1 else 'These rows have'} a "
-                  "problem to fix in the provision map (the SENCo's `provmap check` names "
-                  "it); the plan is made from the group's other rows.", "intro", keep=True)
+                  "problem to fix in the provision map (provmap check names it); the plan is "
+                  "made from the group's other rows.", "intro", keep=True)
     if item.key:
         page.para("Key: " + "; ".join(f"{code}: {meaning}" for code, meaning in item.key)
                   + ".", "intro", keep=True)
