@@ -18,6 +18,7 @@ from ..upn import with_check_letter
 from ..calendar import default_term_dates
 from ..workbook.defaults import DEFAULT_PROVISIONS, DEFAULT_STAFF
 from ..workbook.standard import ExampleData
+from ..words import on_register
 
 __all__ = ["ExamplePupil", "SchoolYear", "this_year", "DELIBERATE", "SCHOOL", "YEAR", "YEARS"]
 
@@ -277,7 +278,7 @@ def this_year(pupils: int, seed: int, terms: int, establishment: int) -> SchoolY
     last_post: dict[tuple[str, str], Any] = {}
     rows: dict[str, list[dict]] = {}
     reviews: dict[str, list[dict]] = {}
-    sen = [p for p in people if p.status in ("K", "E")]
+    sen = [p for p in people if on_register(p.status)]
     wave2 = [p for p in people if p.status == "N" and rng.random() < 0.08]
     victims = {"no_provision": sen[len(sen) // 3].row["UPN"] if sen else None}
     group_style: dict[tuple[str, str, str], dict] = {}
@@ -308,7 +309,7 @@ def this_year(pupils: int, seed: int, terms: int, establishment: int) -> SchoolY
             name = f"{c} {term}"
             rows[name] = term_rows[c]
             reviews[name] = [review(rng, p, summer) for p in by_class.get(c, [])
-                             if p.status in ("K", "E")]
+                             if on_register(p.status)]
         # End of term sums up: outcomes and next steps follow the gain.
         for name in (f"{c} {term}" for c in class_order):
             for r in rows[name]:
