@@ -53,7 +53,7 @@ def test_a_changed_column_makes_the_guide_stale(monkeypatch):
 
 
 def test_the_guides_links_lead_somewhere():
-    for name in ("workbook-format.md", "senco-year.md"):
+    for name in ("workbook-format.md", "senco-year.md", "import.md"):
         text = (DOCS / name).read_text()
         headings = {schema_doc.anchor(h) for h in re.findall(r"^#+ (.+)$", text, re.M)}
         for target in re.findall(r"\]\(([^)]+)\)", text):
@@ -65,15 +65,3 @@ def test_the_guides_links_lead_somewhere():
             if fragment and not page:
                 assert fragment in headings, f"{name} links to a missing #{fragment}"
 
-
-def test_the_readme_python_example_runs_as_written(monkeypatch):
-    """README's Python block, run from the repository's folder as a reader would."""
-    root = Path(__file__).resolve().parent.parent
-    text = (root / "README.md").read_text()
-    [block] = re.findall(r"```python\n(.*?)```", text, re.S)
-    assert "provmap.history(" in block
-    monkeypatch.chdir(root)
-    scope: dict = {}
-    exec(compile(block, "README.md", "exec"), scope)
-    assert scope["r"].map is scope["m"]
-    assert [y.academic_year for y in scope["h"].years] == ["2024-25", "2025-26"]

@@ -46,3 +46,36 @@ def a4(ws, *, landscape: bool, header: Sections, footer: Sections = PAGE_NUMBERS
 
 
 A4_PT = (297 / 25.4 * 72, 210 / 25.4 * 72)     # long side, short side, in points
+DEFAULT_ROW_PT = 15.0
+
+
+def keep_together(heights: dict[int, float], units: list[int], end: int, *, width_pt: float,
+                  title_rows: tuple[int, ...], margins: dict[str, float],
+                  landscape: bool) -> list[int]:
+    """Rows to break before so that no unit (rows from one entry of `units` to the next)
+    straddles two printed pages, at the fit-to-one-page-wide scale.
+
+    XlsxWriter knows every row's height (writers set them), so the writer can place manual
+    breaks; LibreOffice honours them.  `title_rows` repeat on every page; rows above the
+    first unit that are not title rows (a sheet's title) take room on the first page only.
+    A unit taller than a page splits anyway.
+    """
+    page_w, page_h = A4_PT if landscape else A4_PT[::-1]
+    page_w -= (margins["left"] + margins["right"]) * 72
+    page_h -= (margins["top"] + margins["bottom"]) * 72
+    scale = min(1.0, page_w / width_pt)
+    height = lambda r: heights.get(r, DEFAULT_ROW_PT)  # noqa: E731
+    titles = sum(height(r) for r in title_rows)
+    room = page_h / scale - titles - 6      # a little slack for rounding
+    bounds = sorted(set(u for u in units if u > title_rows[-1])) + [end]
+    breaks: list[int] = []
+    used = sum(height(r) for r in range(bounds[0]) if r not in title_rows)   # the first page
+    for start, stop in zip(bounds, bounds[1:]):
+        h = sum(height(r) for r in range(start, stop))
+        if used + h > room and used > 0:
+            breaks.append(start)
+            used = 0
+        used += h
+        while used > room:
+            used -= room
+    return breaks
