@@ -8,8 +8,8 @@
 from .problems import Code, Problem, Severity, UnreadableWorkbook
 from .read.workbook import load
 
-__all__ = ["load", "check", "rollup", "trust", "import_table", "Code", "Problem", "Severity",
-           "UnreadableWorkbook"]
+__all__ = ["load", "check", "rollup", "history", "trust", "import_table", "Code", "Problem",
+           "Severity", "UnreadableWorkbook"]
 __version__ = "0.1.0"
 
 
@@ -23,6 +23,13 @@ def rollup(m, term=None, problems=None, today=None):
     """The termly rollup (see provmap.numbers.rollup)."""
     from .numbers.rollup import rollup as _rollup
     return _rollup(m, term=term, problems=problems, today=today)
+
+
+def history(paths, today=None):
+    """Several years' workbooks of one school, each read, checked and rolled up as if alone,
+    joined by UPN (see provmap.numbers.history)."""
+    from .numbers.history import history as _history
+    return _history(paths, today=today)
 
 
 def trust(paths, term=None, name="Trust", workers=None):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Iterable, Mapping, TypeVar
 
 from .schema import NEXT_STEP, PROVISION_ROWS
+from .words import on_register
 
 V = TypeVar("V")
 
@@ -21,7 +22,6 @@ CARRIED = tuple(PROVISION_ROWS.column(k).key for k in (
 PRE = PROVISION_ROWS.column("pre").key
 POST = PROVISION_ROWS.column("post").key
 CONTINUE = NEXT_STEP.canonical("Continue")
-SUPPORT_STATUSES = ("K", "E")        # pupils listed in a new sheet's review table
 
 
 def is_continued(next_step: str | None) -> bool:
@@ -45,4 +45,4 @@ def review_pupils(pupils: Iterable[P], class_name: str) -> list[P]:
     with ``class_name`` and ``sen_status``)."""
     folded = class_name.casefold()
     return [p for p in pupils if (getattr(p, "class_name") or "").casefold() == folded
-            and getattr(p, "sen_status") in SUPPORT_STATUSES]
+            and on_register(getattr(p, "sen_status"))]

@@ -15,6 +15,7 @@ from typing import Sequence
 
 from .problems import Problem, Severity, UnreadableWorkbook
 from .values import plural
+from .words import tidy_upn
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE = 0, 1, 2
 
@@ -306,7 +307,7 @@ def cmd_pop(args) -> int:
 
     m, problems, result = _load_and_rollup(args)
     _print_errors(problems)
-    unknown = [u for u in args.pupil if u.replace(" ", "").upper() not in m.pupils]
+    unknown = [u for u in args.pupil if tidy_upn(u) not in m.pupils]
     if unknown:
         raise _Refused(unknown_upns(unknown, f"is on the Pupils sheet of {args.workbook}"))
     if args.class_name and not args.pupil:
@@ -316,7 +317,7 @@ def cmd_pop(args) -> int:
                            f"classes are {', '.join(m.classes)}.")
     try:
         paths = pop.write_pops(result, args.out,
-                               upns=[u.replace(" ", "").upper() for u in args.pupil] or None,
+                               upns=[tidy_upn(u) for u in args.pupil] or None,
                                class_name=args.class_name, costs=not args.no_costs,
                                pdf=args.pdf, progress=True)
     except (pop.PdfUnavailable, RuntimeError) as exc:      # no LibreOffice, or it failed

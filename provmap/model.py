@@ -37,21 +37,6 @@ class Layout:
         return f"{get_column_letter(col)}{row}" if col else str(row)
 
 
-@dataclass(frozen=True, slots=True)
-class Located:
-    """Mixin data for rows: the table layout and the worksheet row."""
-
-    layout: Layout
-    row: int
-
-    @property
-    def sheet(self) -> str:
-        return self.layout.sheet
-
-    def at(self, key: str) -> str:
-        return self.layout.cell(key, self.row)
-
-
 @dataclass(frozen=True)
 class Settings:
     school: str

@@ -177,7 +177,8 @@ NEXT_STEP = Choices("Next step", {
 
 @dataclass(frozen=True)
 class Limits:
-    """What a number in a column may sensibly be (workbook-format.md, "Numbers out of range").
+    """What a number in a column may sensibly be (docs/workbook-format.md, "Numbers out of
+    range").
 
     Below ``lowest`` or above ``highest`` (or not finite) the row cannot be costed or
     measured: an error, and the row is left out.  Outside ``usual`` it is possible but
@@ -266,7 +267,7 @@ def normalise_header(text: str) -> str:
 C = Column
 K = Kind
 
-# Numbers out of range (workbook-format.md, version 2): declared once, used by the reader.
+# Numbers out of range (docs/workbook-format.md): declared once, used by the reader.
 SESSIONS = Limits("a pupil cannot have fewer than no sessions",
                   usual=(None, 25), unusual="more than 25 sessions a week is more than five a day")
 MINUTES = Limits("a session cannot last less than nothing",

@@ -64,3 +64,4 @@ def test_the_guides_links_lead_somewhere():
                 assert (DOCS / page).exists(), f"{name} links to a missing {page}"
             if fragment and not page:
                 assert fragment in headings, f"{name} links to a missing #{fragment}"
+

@@ -16,7 +16,7 @@ from provmap.upn import with_check_letter
 from provmap.reports import pop
 from provmap.write import batch
 from provmap.reports import pop_data as pop_data_module
-from provmap.reports.pop import estimate_lines, pop_data, write_pop, write_pops
+from provmap.reports.pop import pop_data, write_pop, write_pops
 
 JONATHAN, AISHA, LEO, MAYA = b.UPNS
 SAM = with_check_letter("823400100005")          # a K pupil with almost nothing recorded
@@ -212,14 +212,6 @@ def test_header_escapes_ampersand(tmp_path):
     assert "&amp;LSt Mary &amp;&amp; St John&amp;RConfidential" in xml
 
 
-def test_estimate_lines():
-    assert estimate_lines("Short", 1, 4) == 1
-    assert estimate_lines("a\nb\nc", 1, 4) == 3
-    long = "word " * 60
-    assert estimate_lines(long, 1, 4) > estimate_lines(long, 1, 12) > 1
-    assert estimate_lines("x" * 500, 0, 0) >= 500 // 25       # a long word is broken
-
-
 def test_selection_class_and_file_names(school, tmp_path):
     paths = write_pops(school, tmp_path, progress=False)
     assert sorted(p.name for p in paths) == sorted([
@@ -238,7 +230,7 @@ def test_written_whole_or_not_at_all(school, tmp_path, monkeypatch):
     path = write_pop(school, JONATHAN, tmp_path)
     before = path.read_bytes()
 
-    def broken(wb, d, costs):
+    def broken(wb, formats, d, costs):
         wb.add_worksheet("POP").write_string(0, 0, "half")
         raise RuntimeError("disk full")
 

@@ -1,5 +1,5 @@
 """Random edits of the example school, as careless staff or a broken export might make them,
-through every command: nothing a user types may break provmap (issue 10).
+through every command: nothing a user types may break provmap.
 
 Each example takes the example school (a small one, two terms in, so roll-forward has a term
 to add), makes a handful of edits with openpyxl (numbers of every size and sign, 1e308, NaN,

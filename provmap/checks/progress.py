@@ -7,6 +7,7 @@ from typing import Iterator
 from ..model import Map
 from ..problems import Code, Problem, warning
 from ..schema import QFT
+from ..words import STATUS_SHORT, on_register
 from .context import Context
 
 
@@ -15,9 +16,9 @@ def no_provision(m: Map, ctx: Context) -> Iterator[Problem]:
     has = {(r.term, r.upn) for r in m.provision_rows() if r.upn}
     for term in ctx.active_terms:
         for p in m.pupils.values():
-            if p.sen_status in ("K", "E") and (term, p.upn) not in has:
+            if on_register(p.sen_status) and (term, p.upn) not in has:
                 yield warning(Code.NO_PROVISION, p.sheet, p.at("upn"),
-                              f"{p.name} ({'EHC plan' if p.sen_status == 'E' else 'SEN support'})"
+                              f"{p.name} ({STATUS_SHORT[p.sen_status]})"
                               f" has no provision recorded in {term}.",
                               f"add their provision to the {p.class_name} {term} sheet")
 

@@ -14,7 +14,7 @@ from ..problems import Code, Problem, warning
 from ..values import format_age
 from .context import Context
 
-#: Plausible values by measure kind (workbook-format.md, "Numbers out of range").
+#: Plausible values by measure kind (docs/workbook-format.md, "Numbers out of range").
 USUAL_SCORES = {
     "standardised": (40.0, 160.0, "standardised scores run from about 40 to 160"),
     "months": (24.0, 240.0, "an age between 2 and 20 years"),

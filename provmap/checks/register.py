@@ -7,6 +7,7 @@ from typing import Iterator
 from .. import upn as upns
 from ..model import Map
 from ..problems import Code, Problem, error
+from ..words import on_register
 from .context import Context
 
 
@@ -29,7 +30,7 @@ def upn_shape(m: Map, ctx: Context) -> Iterator[Problem]:
 
 def primary_need(m: Map, ctx: Context) -> Iterator[Problem]:
     for p in m.pupils.values():
-        if p.sen_status in ("K", "E") and p.primary_need is None and \
+        if on_register(p.sen_status) and p.primary_need is None and \
                 p.layout.columns.get("primary_need") is not None:
             yield error(Code.MISSING_PRIMARY_NEED, p.sheet, p.at("primary_need"),
                         f"{p.name} is on the SEN register ({p.sen_status}) but has no primary "

@@ -33,6 +33,7 @@ from .this_year import (CATCH_UP, ESTABLISHMENT, FORENAMES, SCHOOL, SURNAMES, YE
 from ..calendar import default_term_dates, start_year
 from ..workbook.defaults import DEFAULT_PROVISIONS
 from ..workbook.standard import ExampleData, new_workbook
+from ..words import on_register
 
 __all__ = ["generate_history", "write_history", "history_file"]
 
@@ -98,7 +99,7 @@ def year_before(later: SchoolYear, pupils: int, seed: int, establishment: int) -
 
     # --- provision, from the Summer back to the Autumn ----------------------------------
     prov = {p["Provision"]: p for p in DEFAULT_PROVISIONS}
-    sen = [p for p in people if p.status in ("K", "E")]
+    sen = [p for p in people if on_register(p.status)]
     later_plan: Plan = {u: [m for m, _, _ in rs] for u, rs in later.autumn.items()}
     wave2 = [p for p in people if p.status == "N" and rng.random() < (
         0.5 if set(later_plan.get(p.row["UPN"], ())) & set(CATCH_UP) else 0.05)]
@@ -139,8 +140,8 @@ def year_before(later: SchoolYear, pupils: int, seed: int, establishment: int) -
         group_sizes(term_rows)
         for c in class_order:
             rows[f"{c} {term}"] = term_rows[c]
-            reviews[f"{c} {term}"] = [review(rng, p, ti, summer=False)
-                                      for p in by_class.get(c, []) if p.status in ("K", "E")]
+            reviews[f"{c} {term}"] = [review(rng, p, summer=False)
+                                      for p in by_class.get(c, []) if on_register(p.status)]
     order = [f"{c} {t}" for c in class_order for t in term_names]
     rows = {name: rows[name] for name in order}
     reviews = {name: reviews[name] for name in order}

@@ -18,6 +18,7 @@ from ..upn import with_check_letter
 from ..calendar import default_term_dates
 from ..workbook.defaults import DEFAULT_PROVISIONS, DEFAULT_STAFF
 from ..workbook.standard import ExampleData
+from ..words import on_register
 
 __all__ = ["ExamplePupil", "SchoolYear", "this_year", "DELIBERATE", "SCHOOL", "YEAR", "YEARS"]
 
@@ -277,7 +278,7 @@ def this_year(pupils: int, seed: int, terms: int, establishment: int) -> SchoolY
     last_post: dict[tuple[str, str], Any] = {}
     rows: dict[str, list[dict]] = {}
     reviews: dict[str, list[dict]] = {}
-    sen = [p for p in people if p.status in ("K", "E")]
+    sen = [p for p in people if on_register(p.status)]
     wave2 = [p for p in people if p.status == "N" and rng.random() < 0.08]
     victims = {"no_provision": sen[len(sen) // 3].row["UPN"] if sen else None}
     group_style: dict[tuple[str, str, str], dict] = {}
@@ -307,8 +308,8 @@ def this_year(pupils: int, seed: int, terms: int, establishment: int) -> SchoolY
         for c in class_order:
             name = f"{c} {term}"
             rows[name] = term_rows[c]
-            reviews[name] = [review(rng, p, ti, summer) for p in by_class.get(c, [])
-                             if p.status in ("K", "E")]
+            reviews[name] = [review(rng, p, summer) for p in by_class.get(c, [])
+                             if on_register(p.status)]
         # End of term sums up: outcomes and next steps follow the gain.
         for name in (f"{c} {term}" for c in class_order):
             for r in rows[name]:
@@ -327,7 +328,7 @@ def finish_year(rng: random.Random, year0: int, people: list, sen: list, class_o
     """The end of making any year: cost overrides, the Autumn rows kept for the year after,
     private fields dropped, profiles and professionals, and the year's data (in this order:
     the random draws must stay in sequence for the same seed to give the same school)."""
-    overrides(rng, rows, prov)
+    overrides(rows)
     autumn = first_term(rows, class_order, term_names[0])
     strip_private(rows)
     profiles, professionals = profiles_and_professionals(rng, sen, year0)
@@ -612,7 +613,7 @@ def _outcome(rng: random.Random, r: dict, unfinished: bool) -> None:
         r["Outcome"], r["Next step"] = "Partly achieved", "Continue"
 
 
-def review(rng: random.Random, p: ExamplePupil, ti: int, summer: bool) -> dict:
+def review(rng: random.Random, p: ExamplePupil, summer: bool) -> dict:
     ks1 = p.year in ("R", "1", "2")
     row: dict[str, Any] = {"Pupil": p.name, "UPN": p.row["UPN"]}
     he = pronoun(p.row["Forename"])
@@ -657,7 +658,7 @@ def _deliberate(rows: dict, reviews: dict, classes: list[str], terms: tuple[str,
         spring[len(spring) // 3].pop("Pre", None)
 
 
-def overrides(rng: random.Random, rows: dict, prov: dict) -> None:
+def overrides(rows: dict) -> None:
     """A few costs typed by hand: an invoice for SALT (one typed as text), a course fee."""
     salt = [r for rs in rows.values() for r in rs if r["Provision"] ==
             "Speech and language therapy"]

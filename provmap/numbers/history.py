@@ -27,6 +27,7 @@ from typing import Iterable, Iterator
 from ..model import Map, Pupil
 from .rollup import Rollup
 from ..problems import Code, Problem, UnreadableWorkbook
+from ..words import find_upn
 
 PARALLEL_FROM_BYTES = 500_000     # read two years at once from this size of workbook
 _YEAR = re.compile(r"^\s*(\d{4})\s*[-/–]\s*(\d{2}|\d{4})\s*$")
@@ -76,13 +77,10 @@ class History:
 
     def find_upn(self, text: str) -> str | None:
         """The register's spelling of a UPN typed by a user (spaces and case ignored)."""
-        key = "".join(str(text).split()).upper()
         for y in reversed(self.years):
-            if key in y.map.pupils:
-                return key
-            for u in y.map.pupils:
-                if u.upper() == key:
-                    return u
+            found = find_upn(y.map.pupils, text)
+            if found is not None:
+                return found
         return None
 
     def register(self) -> list[Pupil]:

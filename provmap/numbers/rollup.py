@@ -10,8 +10,8 @@ Every rule is in docs/numbers.md; the short version:
   Provisions defaults); cost = hourly cost x minutes/60 x sessions x weeks + resource;
   a pupil's share = cost / group size; QFT costs only its resource, per pupil;
 * a number typed in Cost replaces that pupil's share;
-* gain, months elapsed, ratio gain, effect size, impact band and the flags follow
-  /work/shared/spec/workbook-format.md, "The numbers".
+* gain, months elapsed, ratio gain, effect size, impact band and the flags follow the
+  workbook's specification, "The numbers" (written out in docs/numbers.md).
 
 Rows with an error on their sheet and row (the checks put one on every row that relies on a
 register, Provisions or Staff row with an error, or lacks what is needed to cost it) are left out of every number and
@@ -47,6 +47,7 @@ from ..model import Map, making_progress, most_made_no_progress
 from ..problems import Code, Problem, Severity
 from ..schema import ONE_TO_ONE, QFT
 from ..values import format_age, format_money
+from ..words import ON_REGISTER, STATUSES, number_words
 
 # The kinds of flag, in the school's words; writers may group by these.
 FLAG_NO_PROGRESS = "No progress"
@@ -149,7 +150,7 @@ def _num(s: pd.Series) -> pd.Series:
 
 def _fmt_number(s: pd.Series) -> pd.Series:
     """Numbers for messages: 7, 7.5, 86 (no trailing .0)."""
-    return s.map(lambda v: "" if pd.isna(v) else f"{v:,.2f}".rstrip("0").rstrip("."))
+    return s.map(lambda v: "" if pd.isna(v) else number_words(v))
 
 
 def _row_frame(m: Map, terms: list[str]) -> pd.DataFrame:
@@ -480,7 +481,7 @@ def _flags(m: Map, rows: pd.DataFrame, all_rows: pd.DataFrame, terms: list[str],
     reg = pd.DataFrame([{"UPN": p.upn, "Pupil": p.name, "Class": p.class_name,
                          "sen_status": p.sen_status} for p in m.pupils.values()],
                        columns=["UPN", "Pupil", "Class", "sen_status"])
-    reg = reg[reg["sen_status"].isin(["K", "E"])]
+    reg = reg[reg["sen_status"].isin(ON_REGISTER)]
     active = [t for t in terms if (all_rows["term"] == t).any()]
     if len(reg) and active:
         grid = reg.merge(pd.DataFrame({"Term": active}), how="cross")
@@ -589,7 +590,7 @@ def rollup(map: Map, term: str | None = None, problems: list[Problem] | None = N
                         for p in m.pupils.values()],
                        columns=["UPN", "Pupil", "Class", "SEN status", "Primary need",
                                 "_surname", "_forename"])
-    keep = reg["UPN"].isin(costs.index) | reg["SEN status"].isin(["K", "E"])
+    keep = reg["UPN"].isin(costs.index) | reg["SEN status"].isin(ON_REGISTER)
     by_pupil = reg[keep].copy()
     for t in terms:
         by_pupil[f"{t} cost"] = by_pupil["UPN"].map(costs[t]).fillna(0.0).astype(float)
@@ -632,7 +633,7 @@ def _summary(m: Map, term: str, terms: list[str], rows: pd.DataFrame, now: pd.Da
              excluded: pd.DataFrame, by_pupil: pd.DataFrame, by_provision: pd.DataFrame,
              flags: pd.DataFrame, problems: list[Problem], today: date,
              term_over: dict[str, bool]) -> dict:
-    statuses = ("K", "E", "N")
+    statuses = STATUSES
     reg_status = Counter(p.sen_status for p in m.pupils.values())
     with_prov = now.drop_duplicates("upn")["sen_status"].value_counts()
     cost_by_term = rows.groupby("term")["share"].sum()

@@ -12,6 +12,7 @@ import difflib
 
 from ..model import Layout, Pupil
 from ..problems import Code, Problem, error, warning
+from ..words import tidy_upn
 
 
 def name_key(text: str) -> str:
@@ -42,7 +43,7 @@ class Linker:
     def resolve(self, layout: Layout, row: int, name: str | None, upn_text: str | None,
                 class_name: str | None) -> str | None:
         if upn_text:
-            upn = upn_text.replace(" ", "").upper()
+            upn = tidy_upn(upn_text)
             pupil = self.pupils.get(upn)
             if pupil is None:
                 self.problems.append(error(

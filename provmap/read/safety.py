@@ -98,7 +98,7 @@ def _inspect(path: Path) -> None:
         raise _refuse(Code.WRONG_FILE_TYPE if kind.startswith("a CSV") else Code.NOT_A_WORKBOOK,
                       path, f"this is {kind}. Open it in Excel and save it as .xlsx "
                             "(Excel Workbook).")
-    _inspect_zip(path, size)
+    _inspect_zip(path)
 
 
 def _looks_like_text(path: Path) -> bool:
@@ -114,7 +114,7 @@ def _looks_like_text(path: Path) -> bool:
     return b"\x00" not in sample or sample[:2] in (b"\xff\xfe", b"\xfe\xff")
 
 
-def _inspect_zip(path: Path, size: int) -> None:
+def _inspect_zip(path: Path) -> None:
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):

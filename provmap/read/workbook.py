@@ -36,6 +36,7 @@ from ..schema import (DEFAULT_IMPACT_BANDS, DEFAULT_LEAVING_YEAR_GROUP, DEFAULT_
 from ..values import (Amount, BadValue, clean_text, format_amount, parse_amount, parse_choice,
                      parse_date, parse_integer, parse_number, parse_percent, parse_score,
                      parse_year_group, parse_yes_no)
+from ..words import number_words, tidy_upn
 
 
 
@@ -271,7 +272,7 @@ class _Builder:
                 or (high is not None and n > high)):
             return n                          # the usual case: nothing to say
         shown = (f"{n * 100:,.0f}%" if column.kind is Kind.PERCENT
-                 else f"{n:,.2f}".rstrip("0").rstrip("."))
+                 else number_words(n))
         if negative:
             self.problems.append(error(
                 Code.NEGATIVE_NUMBER, sheet, cell,
@@ -581,7 +582,7 @@ class _Builder:
         layout = rows.layout
         for row, raw in rows.rows:
             f = self.fields(PUPILS, layout, row, raw)
-            upn = (f["upn"] or "").replace(" ", "").upper()
+            upn = tidy_upn(f["upn"] or "")
             missing = [c.name for c in PUPILS.columns if c.required and f[c.key] is None
                        and raw.get(c.key) is None]
             if not upn or (f["forename"] is None and f["surname"] is None):

@@ -1,6 +1,6 @@
 """The SEN support evidence pack: one workbook per pupil across several years.
 
-For a request for an EHC needs assessment, or a review (spec: across-years.md).  Five
+For a request for an EHC needs assessment, or a review (docs/evidence.md).  Five
 sheets, print-ready on A4: Summary, Cycles, Progress, Costs, Professionals.  Every figure is
 copied from the single-year rollups (through :mod:`provmap.reports.pupil_years`); the pack
 states facts and never says whether a pupil is or is not eligible for anything.
@@ -16,14 +16,14 @@ from ..numbers.history import History
 from ..numbers.rollup import STANDARD_DEVIATION
 from ..schema import NEED_AREA
 from ..values import format_age, format_money
+from ..words import (attendance_words, count_words, date_words, need_and_area, need_words,
+                     number_words, on_register, status_words, year_group_words)
 from ..write.batch import write_many
-from ..write.pdf import convert_to_pdf
 from ..write.names import pupil_stem
-from .pop import _date, _need, _year_group
-from .pop_data import SEN_WORDS, SupportEntry
-from .pupil_years import (TYPE_WORDS, TYPES, PupilYear, PupilYears, chosen, describe,
-                          need_and_area)
-from .sheetdoc import Doc, outcome_fmt, write_pack
+from ..write.pages import Formats, Page, Table, outcome_format, write_document
+from ..write.pdf import convert_to_pdf
+from .pop_data import SupportEntry
+from .pupil_years import TYPE_WORDS, TYPES, PupilYear, PupilYears, chosen, describe
 
 TITLE = "SEN support evidence"
 CHART_ROWS = 17                       # rows a chart covers below its table
@@ -34,24 +34,16 @@ def evidence_filename(d: PupilYears) -> str:
     return f"{pupil_stem(p.surname, p.forename, d.upn)} - {TITLE}.xlsx"
 
 
-def _status(code: str | None) -> str:
-    return SEN_WORDS.get(code or "", code or "Not recorded")
-
-
-def _num(v: float | None, digits: int = 2) -> str | None:
-    return None if v is None else f"{v:,.{digits}f}".rstrip("0").rstrip(".")
-
-
 def _score(e: SupportEntry, v: float | None) -> str | None:
     if v is None:
         return None
-    return format_age(v) if e.measure_kind == "months" else _num(v)
+    return format_age(v) if e.measure_kind == "months" else number_words(v)
 
 
 def _gain(e: SupportEntry) -> str | None:
     if e.gain is None:
         return None
-    return f"{_num(e.gain)} months" if e.measure_kind == "months" else _num(e.gain)
+    return f"{number_words(e.gain)} months" if e.measure_kind == "months" else number_words(e.gain)
 
 
 def _ratio_or_effect(e: SupportEntry) -> str | None:
@@ -60,7 +52,7 @@ def _ratio_or_effect(e: SupportEntry) -> str | None:
         band = f" ({e.impact})" if e.impact else ""
         return f"ratio gain {e.ratio_gain:.2f}{band}"
     if e.measure_kind == "standardised" and e.gain is not None:
-        return f"effect size {_num(e.gain / STANDARD_DEVIATION)}"
+        return f"effect size {number_words(e.gain / STANDARD_DEVIATION)}"
     return None
 
 
@@ -70,11 +62,7 @@ def _group(e: SupportEntry) -> str:
         return "1:1"
     if e.kind == TYPES[0]:
         return TYPE_WORDS[TYPES[0]]
-    return f"Group of {e.group_size:g}" if e.group_size else "Group"
-
-
-def _attendance(v: float | None) -> str | None:
-    return None if v is None else f"{v * 100:.1f}%".replace(".0%", "%")
+    return f"Group of {count_words(e.group_size)}" if e.group_size else "Group"
 
 
 # --------------------------------------------------------------------------- Summary
@@ -86,9 +74,9 @@ def paragraph(d: PupilYears) -> str:
     span = years[0] if len(years) == 1 else f"{years[0]} to {years[-1]}"
     first = d.first_register_term()
     need = need_and_area(p.primary_need)
-    bits = [f"{p.name} is in {_year_group(p.year_group)}"
+    bits = [f"{p.name} is in {year_group_words(p.year_group)}"
             + (f", class {p.class_name}" if p.class_name else "")
-            + f", and is recorded as {_status(p.sen_status)} in {p.academic_year}."]
+            + f", and is recorded as {status_words(p.sen_status)} in {p.academic_year}."]
     if need:
         bits.append(f"The primary need recorded is {need}.")
     if first:
@@ -117,21 +105,22 @@ def paragraph(d: PupilYears) -> str:
     att = [(y, t) for y, t in d.terms() if t.attendance is not None]
     if att:
         y, t = att[-1]
-        bits.append(f"Attendance in {t.term} {y.academic_year} was {_attendance(t.attendance)}.")
+        bits.append(f"Attendance in {t.term} {y.academic_year} was "
+                    f"{attendance_words(t.attendance)}.")
     return " ".join(bits)
 
 
-def _summary(wb, f, d: PupilYears) -> None:
+def _summary(wb, f: Formats, d: PupilYears) -> None:
     p = d.latest.pop
-    doc = Doc(wb, f, "Summary", [24, 15, 15, 15, 24, 22, 14, 14], school=d.school,
-              title=f"SEN support evidence: {p.name}", footer=f"{p.name}: {TITLE}")
+    doc = Page(wb, f, "Summary", [24, 15, 15, 15, 24, 22, 14, 14], school=d.school,
+               title=f"SEN support evidence: {p.name}", footer=f"{p.name}: {TITLE}")
     doc.para(f"Evidence of the SEN support provided over {len(d.years)} academic "
              f"year{'s' if len(d.years) != 1 else ''} and its impact, from the school's "
              "provision maps. It states what was recorded.", "intro")
     doc.section("The pupil")
-    doc.pairs([("Name", p.name), ("UPN", p.upn), ("Date of birth", _date(p.date_of_birth)
+    doc.pairs([("Name", p.name), ("UPN", p.upn), ("Date of birth", date_words(p.date_of_birth)
                                                   if p.date_of_birth else None),
-               ("Year group and class", f"{_year_group(p.year_group)}, class "
+               ("Year group and class", f"{year_group_words(p.year_group)}, class "
                 f"{p.class_name or 'not recorded'} ({p.academic_year})"),
                ("Parent/carer", p.parent_carer), ("Language at home", p.language_at_home)])
 
@@ -140,9 +129,9 @@ def _summary(wb, f, d: PupilYears) -> None:
     for y in d.years:
         q = y.pop
         area = NEED_AREA.get(q.primary_need or "")
-        rows.append([y.academic_year, _year_group(q.year_group), q.class_name,
-                     _status(q.sen_status), _need(q.primary_need), area,
-                     _need(q.secondary_need), y.rows_left_out])
+        rows.append([y.academic_year, year_group_words(q.year_group), q.class_name,
+                     status_words(q.sen_status), need_words(q.primary_need), area,
+                     need_words(q.secondary_need), y.rows_left_out])
     doc.table(["Academic year", "Year group", "Class", "SEN status", "Primary need",
                "Broad area", "Secondary need", "Rows left out (errors)"], rows,
               fmts=[None, None, None, None, None, None, None, "number"])
@@ -164,15 +153,14 @@ def _summary(wb, f, d: PupilYears) -> None:
     doc.table(["Academic year", "Cost of provision", "Notional SEN threshold",
                "Cost above the threshold"], rows,
               spans=[(0, 0), (1, 2), (3, 4), (5, 5)], fmts=[None, "money", "money", None])
-    doc.cell(doc.row, 0, 0, "Total, all years", "label")
-    doc.cell(doc.row, 1, 2, d.total_cost, "money_bold")
-    doc.row += 1
+    doc.row(keep=True).value(0, 0, "Total, all years", "label") \
+        .value(1, 2, d.total_cost, "money_bold")
     left = sum(y.rows_left_out for y in d.years)
     if left:
         errors = "has an error" if left == 1 else "have errors"
         doc.para(f"{left} of this pupil's provision rows {errors} in the provision maps and "
                  f"{'is' if left == 1 else 'are'} left out of these costs (see the Cycles "
-                 "sheet; run `provmap check` on the workbook).", "intro")
+                 "sheet; run `provmap check` on the workbook).", "intro", keep=True)
 
     doc.section("Outside professionals")
     if d.professionals:
@@ -198,10 +186,10 @@ CYCLE_HEADS = ["Provision", "Type: group or 1:1", "Delivered by", "Sessions × m
                "Outcome", "Next step"]
 
 
-def _cycles(wb, f, d: PupilYears) -> None:
+def _cycles(wb, f: Formats, d: PupilYears) -> None:
     p = d.latest.pop
-    doc = Doc(wb, f, "Cycles", [22, 16, 13, 17, 12, 28, 22, 13, 11], school=d.school,
-              title=f"Assess, plan, do, review: {p.name}", footer=f"{p.name}: {TITLE}")
+    doc = Page(wb, f, "Cycles", [22, 16, 13, 17, 12, 28, 22, 13, 11], school=d.school,
+               title=f"Assess, plan, do, review: {p.name}", footer=f"{p.name}: {TITLE}")
     doc.para("One block per term, oldest first. A term with provision and a review with "
              "targets is one assess, plan, do, review cycle.", "intro")
     n = 0
@@ -213,8 +201,8 @@ def _cycles(wb, f, d: PupilYears) -> None:
         q = y.pop
         is_cycle = bool(t.support and t.targets)
         n += is_cycle
-        where = f"{_year_group(q.year_group)}, class {q.class_name}" if q.class_name else \
-            _year_group(q.year_group)
+        where = f"{year_group_words(q.year_group)}, class {q.class_name}" if q.class_name else \
+            year_group_words(q.year_group)
         doc.section(f"{t.term} {y.academic_year}  ·  {where}  ·  "
                     + (f"cycle {n}" if is_cycle else "not a full cycle (no provision, or no "
                        "targets, recorded)"))
@@ -222,7 +210,7 @@ def _cycles(wb, f, d: PupilYears) -> None:
         doc.sub(f"Targets and how far each was met, {when}")
         if t.targets:
             doc.table(["Target", "How far it was met"],
-                      [[tg, (o or "Not reviewed", outcome_fmt(o))] for tg, o in t.targets],
+                      [[tg, (o or "Not reviewed", outcome_format(o))] for tg, o in t.targets],
                       spans=[(0, 5), (6, 8)])
         else:
             doc.para("No targets recorded this term.", "intro")
@@ -235,19 +223,19 @@ def _cycles(wb, f, d: PupilYears) -> None:
                              e.cost if e.cost is not None else
                              (f"left out: error on {e.left_out}" if e.left_out else None),
                              _pre_post(e), gain,
-                             (e.outcome, outcome_fmt(e.outcome)) if e.outcome else None,
+                             (e.outcome, outcome_format(e.outcome)) if e.outcome else None,
                              e.next_step])
             doc.table(CYCLE_HEADS, rows, fmts=[None] * 4 + ["money"] + [None] * 4)
             notes = [f"{e.provision}: aim: {e.target}" for e in t.support if e.target]
             notes += [f"{e.provision}: {e.comments}" for e in t.support if e.comments]
             if notes:
-                doc.para("\n".join(notes))
+                doc.para("\n".join(notes), keep=True)
         else:
             doc.para("No provision recorded this term.", "intro")
         doc.sub(f"Attendance, attainment and views, {when}")
         doc.table(["Attendance", "Reading", "Writing", "Maths", "Staff views",
                    "Parent/carer views", "Pupil views"],
-                  [[_attendance(t.attendance), t.reading, t.writing, t.maths,
+                  [[attendance_words(t.attendance), t.reading, t.writing, t.maths,
                     t.staff_views or "Not recorded", t.parent_views or "Not recorded",
                     t.pupil_views or "Not recorded"]],
                   spans=[(0, 0), (1, 1), (2, 2), (3, 3), (4, 5), (6, 6), (7, 8)])
@@ -276,10 +264,10 @@ def progress_rows(d: PupilYears) -> dict[str, list[tuple[PupilYear, Any, Support
     return by
 
 
-def _progress(wb, f, d: PupilYears) -> None:
+def _progress(wb, f: Formats, d: PupilYears) -> None:
     p = d.latest.pop
-    doc = Doc(wb, f, "Progress", [18, 24, 13, 13, 13, 24, 14, 13, 13], school=d.school,
-              title=f"Progress over time: {p.name}", footer=f"{p.name}: {TITLE}")
+    doc = Page(wb, f, "Progress", [18, 24, 13, 13, 13, 24, 14, 13, 13], school=d.school,
+               title=f"Progress over time: {p.name}", footer=f"{p.name}: {TITLE}")
     groups = progress_rows(d)
     doc.para("One row per provision and term with an entry or exit assessment; a chart for "
              "each measure assessed in two or more terms.", "intro")
@@ -303,20 +291,26 @@ def _progress(wb, f, d: PupilYears) -> None:
             heads += ["Pre (months)", "Post (months)"]
         fmts = [None, None, None if months else "number", None if months else "number",
                 None if months else "number", None, None, "number", "number"]
-        first, last = doc.table(heads, table, fmts=fmts[:len(heads)])
-        if len(rows) >= 2:
+        charted = len(rows) >= 2
+        shown = doc.table(heads, table, fmts=fmts[:len(heads)], whole=charted)
+        if charted:
             col = (7, 8) if months else (2, 3)
             low = min(v for _, _, e in rows for v in (e.pre, e.post) if v is not None)
             _line_chart(wb, doc, measure + (" (months)" if months else "")
-                        + (" (lower is better)" if lower else ""), first, last, col, low)
+                        + (" (lower is better)" if lower else ""), shown, col, low)
     doc.finish()
 
 
-def _line_chart(wb, doc: Doc, title: str, first: int, last: int, cols: tuple[int, int],
+def _line_chart(wb, doc: Page, title: str, table: Table, cols: tuple[int, int],
                 low: float) -> None:
     """A native line chart of Pre and Post by term, reading the table above it; the axis
     starts a little below the lowest score (from 0, a reading age's change is a flat line)."""
-    name = doc.ws.get_name()
+    doc.chart(lambda: _draw_line_chart(wb, doc.ws.get_name(), title, table.first.at,
+                                       table.last.at, cols, low), CHART_ROWS)
+
+
+def _draw_line_chart(wb, name: str, title: str, first: int, last: int,
+                     cols: tuple[int, int], low: float) -> Any:
     chart = wb.add_chart({"type": "line"})
     for col, label, colour in ((cols[0], "Pre", "#7FA7AB"), (cols[1], "Post", "#1D5C63")):
         chart.add_series({
@@ -333,7 +327,7 @@ def _line_chart(wb, doc: Doc, title: str, first: int, last: int, cols: tuple[int
                       "major_gridlines": {"visible": True, "line": {"color": "#DDDDDD"}}})
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 760, "height": 300})
-    doc.chart(chart, CHART_ROWS)
+    return chart
 
 
 # --------------------------------------------------------------------------- Costs
@@ -351,10 +345,10 @@ def cost_table(d: PupilYears) -> list[tuple[str, str, dict[str, float]]]:
     return out
 
 
-def _costs(wb, f, d: PupilYears) -> None:
+def _costs(wb, f: Formats, d: PupilYears) -> None:
     p = d.latest.pop
-    doc = Doc(wb, f, "Costs", [16, 14, 16, 14, 14, 14, 18], school=d.school,
-              title=f"Cost of provision: {p.name}", footer=f"{p.name}: {TITLE}")
+    doc = Page(wb, f, "Costs", [16, 14, 16, 14, 14, 14, 18], school=d.school,
+               title=f"Cost of provision: {p.name}", footer=f"{p.name}: {TITLE}")
     doc.para("The pupil's share of each provision's cost, as the school's provision map "
              "costs it, by term and by type, with each year's notional SEN threshold "
              "(element 2).", "intro")
@@ -369,14 +363,21 @@ def _costs(wb, f, d: PupilYears) -> None:
         by = {k: sum(c for _, kind, c in y.cost_by_term_type if kind == k) for k in TYPES}
         rows.append([y.academic_year, *(by[k] for k in TYPES), y.year_cost, y.threshold,
                      ("Yes" if y.above_threshold else "No", "centre")])
-    first, last = doc.table(["Academic year"] + heads[2:] + ["Notional SEN threshold",
-                                                             "Cost above the threshold"],
-                            rows, spans=[(i, i) for i in range(7)],
-                            fmts=[None, "money", "money", "money", "money", "money", None])
-    doc.cell(doc.row, 0, 3, "Total, all years", "label")
-    doc.cell(doc.row, 4, 4, d.total_cost, "money_bold")
-    doc.row += 1
-    name = doc.ws.get_name()
+    by_year = doc.table(["Academic year"] + heads[2:] + ["Notional SEN threshold",
+                                                         "Cost above the threshold"],
+                        rows, spans=[(i, i) for i in range(7)],
+                        fmts=[None, "money", "money", "money", "money", "money", None],
+                        whole=True)
+    doc.row(keep=True).value(0, 3, "Total, all years", "label") \
+        .value(4, 4, d.total_cost, "money_bold")
+    doc.chart(lambda: _cost_chart(wb, doc.ws.get_name(), by_year.first.at, by_year.last.at),
+              CHART_ROWS + 1)
+    doc.finish()
+
+
+def _cost_chart(wb, name: str, first: int, last: int) -> Any:
+    """Cost by year and type (stacked columns) with the threshold (a red dash), reading the
+    By year table (its heading row is just above `first`)."""
     chart = wb.add_chart({"type": "column", "subtype": "stacked"})
     for i, (k, colour) in enumerate(zip(TYPES, ("#A9CBCE", "#4E8B92", "#1D5C63")), 1):
         chart.add_series({"name": [name, first - 1, i], "categories": [name, first, 0, last, 0],
@@ -395,13 +396,12 @@ def _costs(wb, f, d: PupilYears) -> None:
                       "major_gridlines": {"visible": True, "line": {"color": "#DDDDDD"}}})
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 760, "height": 320})
-    doc.chart(chart, CHART_ROWS + 1)
-    doc.finish()
+    return chart
 
 
 # --------------------------------------------------------------------------- Professionals
 
-def professionals_table(doc: Doc, d: PupilYears) -> None:
+def professionals_table(doc: Page, d: PupilYears) -> None:
     """Every professional of every year, each once (shared with the transition pack)."""
     doc.para("From every year's provision map, each professional once.", "intro")
     if d.professionals:
@@ -413,16 +413,16 @@ def professionals_table(doc: Doc, d: PupilYears) -> None:
         doc.para("No outside professionals are recorded in the years given.")
 
 
-def professionals_sheet(wb, f, d: PupilYears, footer: str) -> None:
+def professionals_sheet(wb, f: Formats, d: PupilYears, footer: str) -> None:
     """The Professionals sheet of either pack."""
     p = d.latest.pop
-    doc = Doc(wb, f, "Professionals", [24, 26, 15, 15, 50, 14], school=d.school,
-              title=f"Outside professionals: {p.name}", footer=f"{p.name}: {footer}")
+    doc = Page(wb, f, "Professionals", [24, 26, 15, 15, 50, 14], school=d.school,
+               title=f"Outside professionals: {p.name}", footer=f"{p.name}: {footer}")
     professionals_table(doc, d)
     doc.finish()
 
 
-def _professionals(wb, f, d: PupilYears) -> None:
+def _professionals(wb, f: Formats, d: PupilYears) -> None:
     professionals_sheet(wb, f, d, TITLE)
 
 
@@ -430,8 +430,9 @@ def _professionals(wb, f, d: PupilYears) -> None:
 
 def render_evidence(d: PupilYears, path: Path | str) -> Path:
     """Write one pupil's evidence pack to `path`, whole or not at all."""
-    return write_pack(path, d.school, TITLE,
-                      (_summary, _cycles, _progress, _costs, _professionals), d)
+    return write_document(path, school=d.school, title=TITLE, parts=[
+        lambda wb, f, part=part: part(wb, f, d)
+        for part in (_summary, _cycles, _progress, _costs, _professionals)])
 
 
 def _render_item(d: PupilYears, out_dir: str) -> str:
@@ -445,7 +446,7 @@ def write_evidence(hist: History, out_dir: Path | str, upns: Iterable[str] | Non
     year).  A UPN in none of the workbooks, or a pupil with no provision in any year, is
     one line through `say` and the others go on.  Returns the workbooks, then the PDFs."""
     if upns is None:
-        wanted = [u for u, p in hist.latest.map.pupils.items() if p.sen_status in ("K", "E")]
+        wanted = [u for u, p in hist.latest.map.pupils.items() if on_register(p.sen_status)]
     else:
         wanted = []
         for u in upns:

@@ -13,239 +13,34 @@ text is written as a string, never as a formula.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 import xlsxwriter
 
-from ..schema import NEED, QFT
+from ..schema import QFT
 from ..values import format_money
-from ..write import page
-from ..write.names import pupil_stem, safe_part
-from ..write.book import open_book
-from ..write.atomic import atomic_write
+from ..words import (NOT_RECORDED, attendance_words, date_words, need_words,
+                     on_register, status_words, year_group_words)
 from ..write.batch import write_many
+from ..write.names import pupil_stem, safe_part
+from ..write.pages import Formats, Look, Page, Row, outcome_format, write_document
 from ..write.pdf import PdfUnavailable, convert_to_pdf
-from .pop_data import (
-    PROFILE_AREAS,
-    SEN_WORDS,
-    SUPPORT_COLUMNS,
-    PopData,
-    _find_upn,
-    _Index,
-    pop_data,
-)
+from .pop_data import PROFILE_AREAS, SUPPORT_COLUMNS, PopData, PupilIndex, find_pupil, pop_data
 
 __all__ = ["PdfUnavailable", "PopData", "convert_to_pdf", "pop_data", "render_pop",
-           "write_pop", "write_pops", "estimate_lines", "pop_filename"]
+           "write_pop", "write_pops", "pop_filename"]
 
 # --------------------------------------------------------------------------------------
 # Rendering: PopData -> workbook
 # --------------------------------------------------------------------------------------
 
-FONT = "Arial"
-SIZE = 11
-COL_A = 22.0                                  # term / label column
-GRID = 12                                     # columns B..M
-COL_W = 10.5
-WIDTHS = [COL_A] + [COL_W] * GRID
-LAST_COL = GRID                               # 0-based index of column M
-TEAL = "#1D5C63"
-LIGHT = "#DDEEEF"
-PALE = "#F3F8F8"
-GREY_TEXT = "#555555"
-OUTCOME_FILL = {"Achieved": "#E2F0D9", "Partly achieved": "#FFF2CC", "Not achieved": "#F2F2F2"}
-LINE_PT = 13.0                                # height of one wrapped line at 11 pt
-PAD_PT = 5.0
-CHAR_PX = 7.2     # Arial 11's average character (letters, digits, spaces) is ~0.49 em, about
-                  # 7.2 px at 96 dpi; measured on LibreOffice renders with Liberation Sans
-MARGINS_IN = {"left": 0.4, "right": 0.4, "top": 0.7, "bottom": 0.6}
-TITLE_ROWS = (0, 1)                           # repeated at the top of every printed page
-
-
-def _span_px(c0: int, c1: int) -> float:
-    """Width in pixels of columns c0..c1 (Excel: 7 px per character unit + 5 px padding)."""
-    return sum(WIDTHS[c] * 7 + 5 for c in range(c0, c1 + 1))
-
-
-def estimate_lines(text: str, c0: int, c1: int, *, bold: bool = False,
-                   size: float = SIZE) -> int:
-    """How many lines `text` wraps to across columns c0..c1.
-
-    XlsxWriter cannot autofit row heights for wrapped text, so the POP estimates them: a
-    greedy word wrap at a conservative average character width for Arial (wider when bold
-    or larger), so text is never cut off; at worst a row has a little spare space.
-    """
-    return lines_in(text, _span_px(c0, c1), bold=bold, size=size)
-
-
-def lines_in(text: str, width_px: float, *, bold: bool = False, size: float = SIZE) -> int:
-    """How many lines `text` wraps to in a cell `width_px` wide (see estimate_lines)."""
-    char_px = CHAR_PX * (size / SIZE) * (1.08 if bold else 1.0)
-    per_line = max(1, int((width_px - 8) / char_px))
-    lines = 0
-    for para in text.split("\n"):
-        n, used = 1, 0
-        for word in para.split():
-            w = len(word)
-            if used and used + 1 + w <= per_line:
-                used += 1 + w
-                continue
-            if used:
-                n, used = n + 1, 0
-            while w > per_line:                 # a very long word is broken across lines
-                n, w = n + 1, w - per_line
-            used = w
-        lines += n
-    return max(1, lines)
-
-
-class _Sheet:
-    """Writes rows of (maybe merged) cells, sets each row's height from its text, and puts
-    page breaks between whole units (a term's support, a section's heading and first row)."""
-
-    def __init__(self, wb: xlsxwriter.Workbook, ws, fmt: dict):
-        self.wb, self.ws, self.f = wb, ws, fmt
-        self.row = 0
-        self.heights: dict[int, float] = {}
-        self.units: list[int] = []              # rows where a page may break
-        self.glued = False
-
-    def unit(self) -> None:
-        """A new keep-together unit starts at the current row (unless glued to a heading)."""
-        if self.glued:
-            self.glued = False
-        else:
-            self.units.append(self.row)
-
-    def need(self, row: int, points: float) -> None:
-        self.heights[row] = max(self.heights.get(row, 0.0), min(409.0, points))
-
-    def text(self, row: int, c0: int, c1: int, text: str, fmt: str, *,
-             size: float = SIZE, bold: bool = False) -> None:
-        """Staff or fixed text, always as a string (never a formula)."""
-        f = self.f[fmt]
-        if c1 > c0:
-            self.ws.merge_range(row, c0, row, c1, "", f)
-        self.ws.write_string(row, c0, text, f)
-        lines = estimate_lines(text, c0, c1, bold=bold, size=size)
-        self.need(row, lines * LINE_PT * size / SIZE + PAD_PT)
-
-    def entry(self, row: int, c0: int, c1: int, title: str, body: str, fmt: str) -> None:
-        """A provision: its name in bold, then how often/how long and the rest."""
-        f = self.f[fmt]
-        if c1 > c0:
-            self.ws.merge_range(row, c0, row, c1, "", f)
-        if body:
-            self.ws.write_rich_string(row, c0, self.f["bold_font"], title,
-                                      self.f["body_font"], "\n" + body, f)
-        else:
-            self.ws.write_string(row, c0, title, self.f[fmt + "_bold"])
-        lines = estimate_lines(title, c0, c1, bold=True) + (
-            estimate_lines(body, c0, c1) if body else 0)
-        self.need(row, lines * LINE_PT + PAD_PT)
-
-    def section(self, title: str, note: str | None = None) -> None:
-        self.need(self.row, 10)                  # a small blank spacer row
-        self.row += 1
-        self.glued = False
-        self.unit()
-        self.glued = True                        # the heading stays with what follows
-        self.ws.merge_range(self.row, 0, self.row, LAST_COL, "", self.f["section"])
-        if note:
-            self.ws.write_rich_string(self.row, 0, self.f["section_font"], title,
-                                      self.f["section_note_font"], "   " + note,
-                                      self.f["section"])
-        else:
-            self.ws.write_string(self.row, 0, title, self.f["section"])
-        self.need(self.row, 24)
-        self.row += 1
-
-    def heads(self, spans: Sequence[tuple[int, int, str]]) -> None:
-        for c0, c1, label in spans:
-            self.text(self.row, c0, c1, label, "head", bold=True)
-        self.row += 1
-
-    def term_label(self, first: int, last: int, term: str) -> None:
-        """The term's name at the top of rows first..last of the Term column."""
-        for r in range(first, last + 1):
-            f = self.f[f"term:{int(r == first)}{int(r == last)}"]
-            if r == first:
-                self.text(r, 0, 0, term, f"term:{int(r == first)}{int(r == last)}", size=12,
-                          bold=True)
-            else:
-                self.ws.write_blank(r, 0, None, f)
-
-    def kindly(self, message: str) -> None:
-        self.unit()
-        self.text(self.row, 0, LAST_COL, message, "muted")
-        self.row += 1
-
-    def finish(self) -> None:
-        for r, h in self.heights.items():
-            self.ws.set_row(r, h)
-        self.ws.set_h_pagebreaks(self.page_breaks())
-
-    def page_breaks(self) -> list[int]:
-        """Rows to break before so no unit straddles two pages (at the fit-to-width scale)."""
-        return page.keep_together(self.heights, self.units, self.row,
-                                  width_pt=_span_px(0, LAST_COL) * 0.75, title_rows=TITLE_ROWS,
-                                  margins=MARGINS_IN, landscape=True)
-
-
-def _formats(wb: xlsxwriter.Workbook) -> dict:
-    """Every format the POP uses, made once per workbook."""
-    base = {"font_name": FONT, "font_size": SIZE, "valign": "top", "text_wrap": True}
-    cell = {**base, "border": 1, "border_color": "#9FB7BA"}
-    f = {
-        "school": wb.add_format({**base, "font_size": 13, "bold": True, "font_color": TEAL,
-                                 "text_wrap": False}),
-        "title": wb.add_format({**base, "font_size": 18, "bold": True, "text_wrap": False,
-                                "valign": "vcenter"}),
-        "intro": wb.add_format({**base, "italic": True, "font_color": GREY_TEXT}),
-        "section": wb.add_format({**base, "bold": True, "font_size": 13, "font_color": "white",
-                                  "bg_color": TEAL, "valign": "vcenter", "text_wrap": False}),
-        "section_font": wb.add_format({"font_name": FONT, "bold": True, "font_size": 13,
-                                       "font_color": "white"}),
-        "section_note_font": wb.add_format({"font_name": FONT, "italic": True, "font_size": 10,
-                                            "font_color": "white"}),
-        "head": wb.add_format({**cell, "bold": True, "bg_color": LIGHT}),
-        "label": wb.add_format({**cell, "bold": True, "bg_color": PALE}),
-        "text": wb.add_format(cell),
-        "text_bold": wb.add_format({**cell, "bold": True}),
-        "muted": wb.add_format({**cell, "italic": True, "font_color": GREY_TEXT}),
-        "term": wb.add_format({**cell, "bold": True, "font_size": 12, "bg_color": PALE}),
-        # a term's label down several rows that a page may break between: no merge, and no
-        # inner borders, so it reads as one cell but can split cleanly
-        **{f"term:{top}{bottom}": wb.add_format({
-            **cell, "bold": True, "font_size": 12, "bg_color": PALE, "top": top,
-            "bottom": bottom}) for top in (0, 1) for bottom in (0, 1)},
-        "total": wb.add_format({**cell, "bold": True, "align": "right", "bg_color": PALE}),
-        "bold_font": wb.add_format({"font_name": FONT, "font_size": SIZE, "bold": True,
-                                    "font_color": TEAL}),
-        "body_font": wb.add_format({"font_name": FONT, "font_size": SIZE}),
-    }
-    for outcome, colour in OUTCOME_FILL.items():
-        f["outcome:" + outcome] = wb.add_format({**cell, "bg_color": colour})
-    return f
-
-
-def _date(d: date | None) -> str:
-    return f"{d.day} {d:%b %Y}" if d else "Not recorded"
-
-
-def _year_group(y: str | None) -> str:
-    if not y:
-        return "Not recorded"
-    return {"R": "Reception", "N": "Nursery"}.get(y, f"Year {y}" if y.isdigit() else y)
-
-
-def _need(code: str | None) -> str | None:
-    if not code:
-        return None
-    words = NEED.words.get(code)
-    return f"{words[0]} ({code})" if words else code
+TITLE = "Pupil Overview of Provision"
+WIDTHS = [22.0] + [10.5] * 12                 # the term / label column, then a grid B..M
+LAST_COL = len(WIDTHS) - 1
+#: The POP's bands are merged across the page (it is read on paper and on screen).
+LOOK = Look(title_pt=30, merged_bands=True, section_pt=24, space_pt=10, centred=True)
+NOT_YET = "Not recorded yet"
 
 
 def pop_filename(data: PopData) -> Path:
@@ -256,66 +51,48 @@ def pop_filename(data: PopData) -> Path:
 
 def render_pop(data: PopData, path: Path, *, costs: bool = True) -> Path:
     """Write one POP workbook to `path`, whole or not at all."""
-    path = Path(path)
-    with atomic_write(path) as tmp:
-        wb = open_book(tmp)
-        try:
-            _render(wb, data, costs)
-        finally:
-            wb.close()
-    return path
+    return write_document(path, school=data.school, title=TITLE,
+                          parts=[lambda wb, formats: _render(wb, formats, data, costs)])
 
 
-def _render(wb: xlsxwriter.Workbook, d: PopData, costs: bool) -> None:
-    f = _formats(wb)
-    wb.set_properties({"title": "Pupil Overview of Provision", "subject": "",
-                       "author": d.school, "company": d.school, "comments": "Confidential"})
-    ws = wb.add_worksheet("POP")
-    for c, w in enumerate(WIDTHS):
-        ws.set_column(c, c, w)
-    ws.hide_gridlines(2)
-    page.a4(ws, landscape=True, header=(page.escape(d.school), "", "Confidential"),
-            footer=(page.escape(f"{d.name}: Pupil Overview of Provision {d.academic_year}"),
-                    "", "Page &P of &N"),
-            margins=MARGINS_IN, header_margin=0.3)
-    ws.center_horizontally()
-    ws.repeat_rows(0, 1)
-    s = _Sheet(wb, ws, f)
+def _term_label(rows: Sequence[Row], term: str) -> None:
+    """The term's name at the top of `rows` in the Term column, drawn as one cell that a
+    page may still break inside."""
+    last = len(rows) - 1
+    for i, row in enumerate(rows):
+        fmt = f"term:{int(i == 0)}{int(i == last)}"
+        if i == 0:
+            row.text(0, 0, term, fmt)
+        else:
+            row.blank(0, fmt)
 
-    # Title block
-    ws.merge_range(0, 0, 0, LAST_COL, "", f["school"])
-    ws.write_string(0, 0, d.school, f["school"])
-    s.need(0, 20)
-    ws.merge_range(1, 0, 1, LAST_COL, "", f["title"])
-    ws.write_string(1, 0, f"Pupil Overview of Provision: {d.name}", f["title"])
-    s.need(1, 30)
-    s.row = 2
-    s.text(2, 0, LAST_COL,
-           f"Academic year {d.academic_year}, up to the {d.term} term. This is a working "
+
+def _render(wb: xlsxwriter.Workbook, formats: Formats, d: PopData, costs: bool) -> None:
+    s = Page(wb, formats, "POP", WIDTHS, school=d.school, title=f"{TITLE}: {d.name}",
+             footer=f"{d.name}: {TITLE} {d.academic_year}", look=LOOK)
+    s.para(f"Academic year {d.academic_year}, up to the {d.term} term. This is a working "
            "document: it changes through the year. If you have any questions, please speak "
            "to your child's class teacher.", "intro")
-    s.row = 3
 
     # 1. The pupil
     s.section("1. About me")
-    sen = SEN_WORDS.get(d.sen_status or "", d.sen_status or "Not recorded")
-    need = _need(d.primary_need) or "Not recorded"
+    need = need_words(d.primary_need) or NOT_RECORDED
     if d.secondary_need:
-        need += f"; also {_need(d.secondary_need)}"
+        need += f"; also {need_words(d.secondary_need)}"
     rows = [
-        [("Name", d.name), ("Date of birth", _date(d.date_of_birth)),
-         ("Year group", _year_group(d.year_group))],
-        [("Primary need", need), ("SEN status", sen), ("Class", d.class_name or "Not recorded")],
-        [("Parent/carer", d.parent_carer or "Not recorded"),
-         ("Language at home", d.language_at_home or "Not recorded"), ("UPN", d.upn)],
+        [("Name", d.name), ("Date of birth", date_words(d.date_of_birth)),
+         ("Year group", year_group_words(d.year_group))],
+        [("Primary need", need), ("SEN status", status_words(d.sen_status)),
+         ("Class", d.class_name or NOT_RECORDED)],
+        [("Parent/carer", d.parent_carer or NOT_RECORDED),
+         ("Language at home", d.language_at_home or NOT_RECORDED), ("UPN", d.upn)],
     ]
     spans = [((0, 0), (1, 4)), ((5, 6), (7, 8)), ((9, 10), (11, 12))]
-    for row in rows:
-        s.unit()
-        for (label, value), ((l0, l1), (v0, v1)) in zip(row, spans):
-            s.text(s.row, l0, l1, label, "label", bold=True)
-            s.text(s.row, v0, v1, value, "muted" if value == "Not recorded" else "text")
-        s.row += 1
+    for pairs in rows:
+        row = s.row()
+        for (label, value), ((l0, l1), (v0, v1)) in zip(pairs, spans):
+            row.text(l0, l1, label, "label")
+            row.text(v0, v1, value, "muted" if value == NOT_RECORDED else "text")
 
     # 2. Strengths and challenges
     s.section("2. My strengths and challenges",
@@ -326,14 +103,12 @@ def _render(wb: xlsxwriter.Workbook, d: PopData, costs: bool) -> None:
         have = {a: (st, ch) for a, st, ch in d.profiles}
         for area in [*PROFILE_AREAS, *[a for a in have if a not in PROFILE_AREAS]]:
             st, ch = have.get(area, (None, None))
-            s.unit()
-            s.text(s.row, 0, 0, area, "label", bold=True)
-            s.text(s.row, 1, 6, st or "Not recorded yet", "text" if st else "muted")
-            s.text(s.row, 7, 12, ch or "Not recorded yet", "text" if ch else "muted")
-            s.row += 1
+            s.row().text(0, 0, area, "label") \
+                .text(1, 6, st or NOT_YET, "text" if st else "muted") \
+                .text(7, 12, ch or NOT_YET, "text" if ch else "muted")
     else:
-        s.kindly("No strengths or challenges recorded yet. You know your child best: please "
-                 "share your thoughts with the class teacher.")
+        s.para("No strengths or challenges recorded yet. You know your child best: please "
+               "share your thoughts with the class teacher.", "muted")
 
     # 3. Professionals
     s.section("3. Professionals who help me")
@@ -341,17 +116,14 @@ def _render(wb: xlsxwriter.Workbook, d: PopData, costs: bool) -> None:
         s.heads([(0, 1, "Who"), (2, 4, "Role or service"), (5, 6, "Involved since"),
                  (7, 8, "Latest report"), (9, 12, "Notes")])
         for name, role, since, latest, notes in d.professionals:
-            s.unit()
-            s.text(s.row, 0, 1, name or "Not recorded", "text_bold" if name else "muted",
-                   bold=True)
-            s.text(s.row, 2, 4, role or "", "text")
-            s.text(s.row, 5, 6, _date(since) if since else "", "text")
-            s.text(s.row, 7, 8, _date(latest) if latest else "", "text")
-            s.text(s.row, 9, 12, notes or "", "text")
-            s.row += 1
+            s.row().text(0, 1, name or NOT_RECORDED, "text_bold" if name else "muted") \
+                .text(2, 4, role or "") \
+                .text(5, 6, date_words(since) if since else "") \
+                .text(7, 8, date_words(latest) if latest else "") \
+                .text(9, 12, notes or "")
     else:
-        s.kindly("No professionals recorded yet. If others are involved in your child's care, "
-                 "please let the school know.")
+        s.para("No professionals recorded yet. If others are involved in your child's care, "
+               "please let the school know.", "muted")
 
     # 4. Support
     s.section("4. The support I receive",
@@ -365,9 +137,10 @@ def _render(wb: xlsxwriter.Workbook, d: PopData, costs: bool) -> None:
     for t in d.terms:
         by_kind = {k: [e for e in t.support if e.kind == k] for k, _, _ in SUPPORT_COLUMNS}
         height = max(1, *(len(v) for v in by_kind.values()))
-        start = s.row
+        rows_of_term = []
         for i in range(height):
-            s.unit()                             # a page may break between entry rows
+            row = s.row()                        # a page may break between entry rows
+            rows_of_term.append(row)
             for (c0, c1), (k, _, _) in zip(col_spans, SUPPORT_COLUMNS):
                 entries = by_kind[k]
                 if i < len(entries):
@@ -382,47 +155,42 @@ def _render(wb: xlsxwriter.Workbook, d: PopData, costs: bool) -> None:
                             lines.append("No extra cost: part of everyday teaching")
                         else:
                             lines.append(f"Cost this term: {format_money(e.cost)}")
-                    s.entry(s.row, c0, c1, e.provision, "\n".join(lines), "text")
+                    if lines:
+                        row.rich(c0, c1, [("bold_font", e.provision),
+                                          ("body_font", "\n" + "\n".join(lines))])
+                    else:
+                        row.text(c0, c1, e.provision, "text_bold")
                 elif i == 0:
-                    s.text(s.row, c0, c1, "None this term", "muted")
+                    row.text(c0, c1, "None this term", "muted")
                 else:
-                    s.text(s.row, c0, c1, "", "text")
-            s.row += 1
-        s.term_label(start, s.row - 1, t.term)
+                    row.text(c0, c1, "", "text")
+        _term_label(rows_of_term, t.term)
         if costs:
             year_cost += t.cost
-            s.text(s.row, 0, 12, f"Cost of support in the {t.term} term: {format_money(t.cost)}",
-                   "total", bold=True)
-            s.row += 1
+            s.row(keep=True).text(0, 12, f"Cost of support in the {t.term} term: "
+                                  f"{format_money(t.cost)}", "total")
     if costs and len(d.terms) > 1:
-        s.unit()
-        s.text(s.row, 0, 12, f"Cost of support in {d.academic_year} so far: "
-               f"{format_money(year_cost)}", "total", bold=True)
-        s.row += 1
+        s.row().text(0, 12, f"Cost of support in {d.academic_year} so far: "
+                     f"{format_money(year_cost)}", "total")
     if costs and any_uncosted:
-        s.unit()
-        s.text(s.row, 0, 12, "Some support could not be costed yet because the provision map "
-               "has a problem to fix on that row; the SENCo will complete it.", "intro")
-        s.row += 1
+        s.row().text(0, 12, "Some support could not be costed yet because the provision map "
+                     "has a problem to fix on that row; the SENCo will complete it.", "intro")
 
     # 5. Targets
     s.section("5. My targets", "2 or 3 each term, set with you and your child")
     s.heads([(0, 0, "Term"), (1, 9, "Target"), (10, 12, "How far it was met")])
     for t in d.terms:
-        s.unit()
         if not t.targets:
-            s.text(s.row, 0, 0, t.term, "term", size=12, bold=True)
-            s.text(s.row, 1, 12, "No targets recorded yet for this term.", "muted")
-            s.row += 1
+            s.row().text(0, 0, t.term, "term") \
+                .text(1, 12, "No targets recorded yet for this term.", "muted")
             continue
-        start = s.row
+        rows_of_term = []
         for target, outcome in t.targets:       # a term's 2-3 targets stay on one page
-            s.text(s.row, 1, 9, target, "text")
-            met = outcome or "Not reviewed yet"
-            s.text(s.row, 10, 12, met, f"outcome:{outcome}" if outcome in OUTCOME_FILL
-                   else "muted")
-            s.row += 1
-        s.term_label(start, s.row - 1, t.term)
+            row = s.row(keep=bool(rows_of_term))
+            rows_of_term.append(row)
+            row.text(1, 9, target)
+            row.text(10, 12, outcome or "Not reviewed yet", outcome_format(outcome))
+        _term_label(rows_of_term, t.term)
 
     # 6. Review
     s.section("6. Our termly review",
@@ -430,28 +198,21 @@ def _render(wb: xlsxwriter.Workbook, d: PopData, costs: bool) -> None:
     s.heads([(0, 0, "Term"), (1, 4, "School staff"), (5, 8, "Parent/carer"),
              (9, 12, "Pupil")])
     for t in d.terms:
-        s.unit()
-        s.text(s.row, 0, 0, t.term, "term", size=12, bold=True)
+        row = s.row().text(0, 0, t.term, "term")
         for (c0, c1), v in zip(col_spans, (t.staff_views, t.parent_views, t.pupil_views)):
-            s.text(s.row, c0, c1, v or "Not recorded yet", "text" if v else "muted")
-        s.row += 1
+            row.text(c0, c1, v or NOT_YET, "text" if v else "muted")
 
     # 7. Attendance and attainment
     s.section("7. My attendance and attainment through the year")
     s.heads([(0, 0, "Term"), (1, 3, "Attendance"), (4, 6, "Reading"), (7, 9, "Writing"),
              (10, 12, "Maths")])
     for t in d.terms:
-        s.unit()
-        s.text(s.row, 0, 0, t.term, "term", size=12, bold=True)
-        att = f"{t.attendance * 100:.1f}%".replace(".0%", "%") if t.attendance is not None \
-            else None
+        row = s.row().text(0, 0, t.term, "term")
         for (c0, c1), v in zip([(1, 3), (4, 6), (7, 9), (10, 12)],
-                               (att, t.reading, t.writing, t.maths)):
-            s.text(s.row, c0, c1, v or "Not recorded yet", "text" if v else "muted")
-        s.row += 1
-
+                               (attendance_words(t.attendance), t.reading, t.writing,
+                                t.maths)):
+            row.text(c0, c1, v or NOT_YET, "text" if v else "muted")
     s.finish()
-    ws.print_area(0, 0, s.row - 1, LAST_COL)
 
 
 # --------------------------------------------------------------------------------------
@@ -461,9 +222,9 @@ def _render(wb: xlsxwriter.Workbook, d: PopData, costs: bool) -> None:
 def _select(m: Any, upns: Iterable[str] | None, class_name: str | None) -> list[str]:
     """The pupils to write: those asked for, else every K and E pupil; then by class."""
     if upns:
-        chosen = [_find_upn(m, u) for u in upns]
+        chosen = [find_pupil(m, u) for u in upns]
     else:
-        chosen = [u for u, p in m.pupils.items() if p.sen_status in ("K", "E")]
+        chosen = [u for u, p in m.pupils.items() if on_register(p.sen_status)]
     if class_name:
         want = " ".join(class_name.split()).casefold()
         chosen = [u for u in chosen
@@ -490,10 +251,11 @@ def write_pops(rollup: Any, out_dir: Path | str, upns: Iterable[str] | None = No
     of each beside it.  Returns the workbooks written, then the PDFs.  ``progress`` is a
     bar on stderr (True), nothing (False), or a callback ``(done, total)`` per POP."""
     out = Path(out_dir)
-    index = _Index(rollup)
+    index = PupilIndex(rollup)
     chosen = _select(rollup.map, upns, class_name)
-    items = [(index.pop_data(u), costs) for u in chosen]
-    paths = write_many(items, _render_item, out, label="Writing POPs", progress=progress)
+    items = ((index.pop_data(u), costs) for u in chosen)      # made as the workers go
+    paths = write_many(items, _render_item, out, label="Writing POPs", progress=progress,
+                       total=len(chosen))
     if pdf and paths:
         paths += convert_to_pdf(paths, progress=progress is True)
     return paths

@@ -2,7 +2,7 @@
 
 Privacy is by construction: :func:`pop_data` copies out of the rollup only this pupil's
 details and rows (never a group's other members, never a group label) into a small,
-picklable :class:`PopData`, and the renderer (provmap/write/pop.py) sees nothing else.
+picklable :class:`PopData`, and the renderer (:mod:`provmap.reports.pop`) sees nothing else.
 Staff text that names another pupil on the register (full name or UPN) is replaced by
 "another pupil".
 """
@@ -28,6 +28,7 @@ from ..schema import (
     SEMH_AREA,
 )
 from ..values import format_age
+from ..words import count_words, find_upn
 
 PROFILE_AREAS = (C_AND_I, C_AND_L, SEMH_AREA, S_AND_P, INDEPENDENCE)
 SUPPORT_COLUMNS = ((QFT, "Quality first teaching",
@@ -36,10 +37,7 @@ SUPPORT_COLUMNS = ((QFT, "Quality first teaching",
                     "Small-group work, in or out of class"),
                    (ONE_TO_ONE, "1:1 support",
                     "Support from an adult, one to one"))
-SEN_WORDS = {"K": "SEN support (K)", "E": "Education, health and care plan (E)",
-             "N": "No SEN: monitoring (N)"}
 ANOTHER_PUPIL = "another pupil"
-
 
 
 # --------------------------------------------------------------------------------------
@@ -215,30 +213,26 @@ def _text(v: Any) -> str | None:
     return s or None
 
 
-def _fmt_number(v: float) -> str:
-    return f"{v:g}" if abs(v) < 1e6 else f"{v:,.0f}"
-
-
 def _how(kind: str, sessions: float | None, minutes: float | None, weeks: float | None,
          delivered_by: str | None, group_size: float | None) -> str:
     """How often and how long, in a parent's words: '3 × 10 min a week for 12 weeks, with TA'."""
     parts: list[str] = []
     if sessions and minutes:
-        parts.append(f"{_fmt_number(sessions)} × {_fmt_number(minutes)} min a week")
+        parts.append(f"{count_words(sessions)} × {count_words(minutes)} min a week")
     elif sessions:
-        parts.append(f"{_fmt_number(sessions)} × a week")
+        parts.append(f"{count_words(sessions)} × a week")
     elif minutes:
-        parts.append(f"{_fmt_number(minutes)} min sessions")
+        parts.append(f"{count_words(minutes)} min sessions")
     elif kind == QFT:
         parts.append("Part of everyday teaching in class")
     if weeks:
-        parts.append(f"for {_fmt_number(weeks)} week{'s' if weeks != 1 else ''}")
+        parts.append(f"for {count_words(weeks)} week{'s' if weeks != 1 else ''}")
     text = " ".join(parts)
     if delivered_by:
         text = f"{text}, with {delivered_by}" if text else f"With {delivered_by}"
     if kind == GROUP and group_size and group_size > 1:
-        text = f"{text}, in a group of {_fmt_number(group_size)}" if text else \
-            f"In a group of {_fmt_number(group_size)}"
+        text = f"{text}, in a group of {count_words(group_size)}" if text else \
+            f"In a group of {count_words(group_size)}"
     return text
 
 
@@ -247,7 +241,7 @@ def _progress(measure: str | None, kind: str | None, higher_is_better: bool,
     """The entry and exit assessment and the change, e.g. 'Reading age: 7y 2m → 7y 8m (6 months' progress)'."""
     if pre is None and post is None:
         return None
-    show = format_age if kind == "months" else _fmt_number
+    show = format_age if kind == "months" else count_words
     label = measure or "Assessment"
     if pre is None:
         return f"{label} at the end: {show(post)}"
@@ -263,13 +257,13 @@ def _progress(measure: str | None, kind: str | None, higher_is_better: bool,
         if delta == 0:
             change = "no change yet"
         else:
-            change = f"{'up' if delta > 0 else 'down'} {_fmt_number(abs(delta))}"
+            change = f"{'up' if delta > 0 else 'down'} {count_words(abs(delta))}"
             if not higher_is_better:
                 change += ", lower is better"
     return f"{label}: {show(pre)} → {show(post)} ({change})"
 
 
-class _Index:
+class PupilIndex:
     """The rollup's records grouped by pupil once, so each POP is a dictionary look-up."""
 
     def __init__(self, rollup: Any, register: Iterable[Any] | None = None):
@@ -429,16 +423,14 @@ class _Index:
 
 def pop_data(rollup: Any, upn: str) -> PopData:
     """This pupil's POP content, copied out of the rollup (for tests and one-off POPs)."""
-    return _Index(rollup).pop_data(_find_upn(rollup.map, upn))
+    return PupilIndex(rollup).pop_data(find_pupil(rollup.map, upn))
 
 
-def _find_upn(m: Any, upn: str) -> str:
-    key = str(upn).strip().upper()
-    if key in m.pupils:
-        return key
-    for u in m.pupils:
-        if u.upper() == key:
-            return u
-    raise KeyError(f"No pupil with UPN {upn!r} is on the register (Pupils sheet).")
+def find_pupil(m: Any, upn: str) -> str:
+    """The register's UPN for one typed by a person; KeyError when it is not there."""
+    found = find_upn(m.pupils, upn)
+    if found is None:
+        raise KeyError(f"No pupil with UPN {upn!r} is on the register (Pupils sheet).")
+    return found
 
 

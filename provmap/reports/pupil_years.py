@@ -19,7 +19,8 @@ from typing import Any, Callable, Iterable
 from ..model import useful_or_better as model_useful_or_better
 from ..numbers.history import History, Year
 from ..schema import GROUP, ONE_TO_ONE, QFT
-from .pop_data import PopData, SupportEntry, TermData, _Index
+from ..words import count_words, on_register
+from .pop_data import PopData, PupilIndex, SupportEntry, TermData
 
 TYPES = (QFT, GROUP, ONE_TO_ONE)
 TYPE_WORDS = {QFT: "Quality first teaching", GROUP: "Group", ONE_TO_ONE: "1:1"}
@@ -104,7 +105,7 @@ class PupilYears:
         register says K or E, and in it the first term with provision or a review (else
         the year's first term)."""
         for y in self.years:
-            if y.pop.sen_status in ("K", "E"):
+            if on_register(y.pop.sen_status):
                 for t in y.pop.terms:
                     if t.support or t.reviewed:
                         return y, t.term
@@ -143,7 +144,7 @@ class Extractor:
     def __init__(self, hist: History):
         self.history = hist
         register = hist.register()
-        self.indexes = [(y, _Index(y.rollup, register)) for y in hist.years]
+        self.indexes = [(y, PupilIndex(y.rollup, register)) for y in hist.years]
         self.costs: dict[str, dict[str, tuple[tuple[str, str, float], ...]]] = {}
         self.year_cost: dict[str, dict[str, float]] = {}
         self.left_out: dict[str, dict[str, int]] = {}
@@ -218,20 +219,6 @@ def pupil_years(hist: History, upn: str) -> PupilYears | None:
     return Extractor(hist).pupil(found) if found else None
 
 
-def need_and_area(code: str | None) -> str | None:
-    """`Specific learning difficulty (SPLD), in cognition and learning`; the broad area is
-    left out when it says the same as the need (SEMH)."""
-    from ..schema import NEED, NEED_AREA
-    if not code:
-        return None
-    words = NEED.words.get(code)
-    need = f"{words[0]} ({code})" if words else code
-    area = NEED_AREA.get(code)
-    if area and (not words or area.casefold() != words[0].casefold()):
-        return f"{need}, in {area.lower()}"
-    return need
-
-
 def useful_or_better(e: SupportEntry, bands: tuple[tuple[float, str], ...]) -> bool:
     """Impact useful or better, for one pupil: the row's own ratio gain, by the one rule
     (:func:`provmap.model.useful_or_better`).  Only months measures have one."""
@@ -240,9 +227,7 @@ def useful_or_better(e: SupportEntry, bands: tuple[tuple[float, str], ...]) -> b
 
 def describe(e: Any) -> str:
     """`3 × 10 min × 12 weeks` (sessions a week × minutes × weeks), blank parts left out."""
-    def n(v: float | None) -> str | None:
-        return None if v is None else f"{v:g}"
-    parts = [f"{n(e.sessions_per_week)} a week" if e.sessions_per_week else None,
-             f"{n(e.minutes_per_session)} min" if e.minutes_per_session else None,
-             f"{n(e.weeks)} weeks" if e.weeks else None]
+    parts = [f"{count_words(e.sessions_per_week)} a week" if e.sessions_per_week else None,
+             f"{count_words(e.minutes_per_session)} min" if e.minutes_per_session else None,
+             f"{count_words(e.weeks)} weeks" if e.weeks else None]
     return " × ".join(p for p in parts if p) or ("In class, every day" if e.kind == QFT else "")

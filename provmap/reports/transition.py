@@ -16,15 +16,15 @@ from typing import Callable
 from ..numbers.history import History
 from ..schema import QFT
 from ..values import format_money
+from ..words import (attendance_words, date_words, need_and_area, need_words, on_register,
+                     status_words, year_group_words)
 from ..write.batch import write_many
-from .evidence import professionals_sheet
-from ..write.pdf import convert_to_pdf
 from ..write.names import pupil_stem
-from .pop import _date, _need, _year_group
-from .pop_data import PROFILE_AREAS, SEN_WORDS
-from .pupil_years import (TYPE_WORDS, PupilYears, chosen, need_and_area,
-                          useful_or_better)
-from .sheetdoc import Doc, outcome_fmt, write_pack
+from ..write.pages import Formats, Page, outcome_format, write_document
+from ..write.pdf import convert_to_pdf
+from .evidence import professionals_sheet
+from .pop_data import PROFILE_AREAS
+from .pupil_years import TYPE_WORDS, PupilYears, chosen, useful_or_better
 
 TITLE = "Transition"
 
@@ -45,7 +45,7 @@ def leavers(hist: History) -> list[str]:
     leaving = m.settings.leaving_year_group
     with_rows = {r.upn for r in m.provision_rows() if r.upn}
     return [u for u, p in m.pupils.items() if p.year_group == leaving
-            and (p.sen_status in ("K", "E") or u in with_rows)]
+            and (on_register(p.sen_status) or u in with_rows)]
 
 
 def what_works(d: PupilYears) -> list[list]:
@@ -75,20 +75,20 @@ def strategies(d: PupilYears) -> list[list]:
     return list(seen.values())
 
 
-def _profile(wb, f, d: PupilYears) -> None:
+def _profile(wb, f: Formats, d: PupilYears) -> None:
     p = d.latest.pop
-    doc = Doc(wb, f, "Profile", [24, 22, 22, 22, 22, 24], school=d.school,
-              title=f"Transition: {p.name}", footer=f"{p.name}: transition")
+    doc = Page(wb, f, "Profile", [24, 22, 22, 22, 22, 24], school=d.school,
+               title=f"Transition: {p.name}", footer=f"{p.name}: transition")
     doc.para(f"For the SENCo of {p.name}'s next school, from {d.school}'s provision maps "
              f"({', '.join(y.academic_year for y in d.years)}).", "intro")
     doc.section("About me")
     doc.pairs([("Name", p.name), ("UPN", p.upn),
-               ("Date of birth", _date(p.date_of_birth) if p.date_of_birth else None),
-               ("Year group and class", f"{_year_group(p.year_group)}, class "
+               ("Date of birth", date_words(p.date_of_birth) if p.date_of_birth else None),
+               ("Year group and class", f"{year_group_words(p.year_group)}, class "
                 f"{p.class_name or 'not recorded'} ({p.academic_year})"),
-               ("SEN status", SEN_WORDS.get(p.sen_status or "", p.sen_status)),
+               ("SEN status", status_words(p.sen_status) if p.sen_status else None),
                ("Primary need", need_and_area(p.primary_need)),
-               ("Secondary need", _need(p.secondary_need)),
+               ("Secondary need", need_words(p.secondary_need)),
                ("Parent/carer", p.parent_carer), ("Language at home", p.language_at_home)])
 
     doc.section("What works for me")
@@ -122,7 +122,7 @@ def _profile(wb, f, d: PupilYears) -> None:
         (y, term), targets = current
         doc.sub(f"{term} {y}")
         doc.table(["Target", "How far it was met"],
-                  [[tg, (o or "Not reviewed yet", outcome_fmt(o))] for tg, o in targets],
+                  [[tg, (o or "Not reviewed yet", outcome_format(o))] for tg, o in targets],
                   spans=[(0, 3), (4, 5)])
     else:
         doc.para(f"No targets are recorded in {d.latest.academic_year}.", "intro")
@@ -143,22 +143,22 @@ def _current_targets(d: PupilYears):
     return None
 
 
-def _provision(wb, f, d: PupilYears, costs: bool) -> None:
+def _provision(wb, f: Formats, d: PupilYears, costs: bool) -> None:
     p = d.latest.pop
     widths = [15, 12, 26, 20, 40, 16] + ([14] if costs else [])
-    doc = Doc(wb, f, "Provision", widths, school=d.school,
-              title=f"Provision by year and term: {p.name}", footer=f"{p.name}: transition")
+    doc = Page(wb, f, "Provision", widths, school=d.school,
+               title=f"Provision by year and term: {p.name}", footer=f"{p.name}: transition")
     heads = ["Academic year", "Term", "Provision", "Type", "How often", "Outcome"]
     if costs:
         heads.append("Cost")
     for y in d.years:
-        doc.section(f"{y.academic_year}: {_year_group(y.pop.year_group)}"
+        doc.section(f"{y.academic_year}: {year_group_words(y.pop.year_group)}"
                     + (f", class {y.pop.class_name}" if y.pop.class_name else ""))
         rows = []
         for t in y.term_data:
             for e in t.support:
                 row = [y.academic_year, t.term, e.provision, TYPE_WORDS.get(e.kind, e.kind),
-                       e.how, (e.outcome, outcome_fmt(e.outcome)) if e.outcome else None]
+                       e.how, (e.outcome, outcome_format(e.outcome)) if e.outcome else None]
                 if costs:
                     row.append(e.cost)
                 rows.append(row)
@@ -168,28 +168,27 @@ def _provision(wb, f, d: PupilYears, costs: bool) -> None:
             doc.para("No provision recorded.", "intro")
         if costs:
             doc.para(f"Cost of provision in {y.academic_year}: {format_money(y.year_cost)} "
-                     f"(notional SEN threshold {format_money(y.threshold)}).")
+                     f"(notional SEN threshold {format_money(y.threshold)}).", keep=True)
         if y.rows_left_out:
             n = y.rows_left_out
             doc.para(f"{n} of these rows {'have' if n != 1 else 'has'} an error in the "
                      f"{y.academic_year} provision map, so {'they are' if n != 1 else 'it is'}"
                      " left out of the school's numbers" + (" and costs" if costs else "")
-                     + ".", "intro")
+                     + ".", "intro", keep=True)
     doc.finish()
 
 
-def _professionals(wb, f, d: PupilYears) -> None:
+def _professionals(wb, f: Formats, d: PupilYears) -> None:
     professionals_sheet(wb, f, d, "transition")
 
 
-def _attendance(wb, f, d: PupilYears) -> None:
+def _attendance(wb, f: Formats, d: PupilYears) -> None:
     p = d.latest.pop
     y = d.latest
-    doc = Doc(wb, f, "Attendance", [18, 16, 30, 30, 30], school=d.school,
-              title=f"Attendance and attainment {y.academic_year}: {p.name}",
+    doc = Page(wb, f, "Attendance", [18, 16, 30, 30, 30], school=d.school,
+               title=f"Attendance and attainment {y.academic_year}: {p.name}",
               footer=f"{p.name}: transition")
-    rows = [[t.term, None if t.attendance is None else
-             f"{t.attendance * 100:.1f}%".replace(".0%", "%"), t.reading, t.writing, t.maths]
+    rows = [[t.term, attendance_words(t.attendance), t.reading, t.writing, t.maths]
             for t in y.term_data if t.reviewed]
     if rows:
         doc.table(["Term", "Attendance", "Reading", "Writing", "Maths"], rows)
@@ -200,8 +199,9 @@ def _attendance(wb, f, d: PupilYears) -> None:
 
 def render_transition(d: PupilYears, path: Path | str, *, costs: bool = False) -> Path:
     """Write one pupil's transition pack to `path`, whole or not at all."""
-    return write_pack(path, d.school, TITLE, (
-        _profile, lambda wb, f, d: _provision(wb, f, d, costs), _professionals, _attendance), d)
+    return write_document(path, school=d.school, title=TITLE, parts=[
+        lambda wb, f: _profile(wb, f, d), lambda wb, f: _provision(wb, f, d, costs),
+        lambda wb, f: _professionals(wb, f, d), lambda wb, f: _attendance(wb, f, d)])
 
 
 def _render_item(item: tuple[PupilYears, bool], out_dir: str) -> str:

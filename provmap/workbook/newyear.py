@@ -20,11 +20,12 @@ from typing import Any
 
 from .. import schema
 from ..calendar import next_year, start_year
-from ..carry import SUPPORT_STATUSES, carry, is_continued
+from ..carry import carry, is_continued
 from ..model import Map, Pupil
 from ..problems import Problem
 from ..schema import PROFESSIONALS, PROFILES, PROVISION_ROWS, PROVISIONS, PUPILS, STAFF
 from ..values import clean_text, format_age
+from ..words import on_register
 
 
 class NewYearRefused(Exception):
@@ -249,7 +250,7 @@ def next_class(name: str) -> str:
         return name
     short = _SHORT.match(name)
     if short:
-        return _up(short.group(1)) + short.group(2)
+        return moved_up(short.group(1)) + short.group(2)
     if _YEAR_WORD.search(name):
         return _YEAR_WORD.sub(lambda m: f"{m.group(1)}{m.group(2)}{int(m.group(3)) + 1}",
                               name, count=1)
@@ -261,13 +262,14 @@ def next_class(name: str) -> str:
     return name
 
 
-def _up(year_group: str) -> str:
+def moved_up(year_group: str) -> str:
     """N -> R -> 1 -> 2 ... (the caller has already let the leaving year group go)."""
     i = _YEARS.index(year_group)
     return _YEARS[min(i + 1, len(_YEARS) - 1)]
 
 
-def _leaves(year_group: str | None, leaving: str) -> bool:
+def leaves(year_group: str | None, leaving: str) -> bool:
+    """True for a pupil in the school's leaving year group (or the last there is)."""
     return year_group is not None and (year_group == leaving or year_group == _YEARS[-1])
 
 
@@ -284,13 +286,13 @@ def _register(m: Map, roster: list[dict[str, Any]] | None, class_map: dict[str, 
     if roster is None:
         leaving = m.settings.leaving_year_group
         for p in last.values():
-            if _leaves(p.year_group, leaving):
+            if leaves(p.year_group, leaving):
                 result.leavers += 1
-                result.leavers_supported += p.sen_status in SUPPORT_STATUSES
+                result.leavers_supported += on_register(p.sen_status)
                 continue
             row = _register_row(p)
             if p.year_group is not None:
-                row["Year group"] = _up(p.year_group)
+                row["Year group"] = moved_up(p.year_group)
             if p.class_name:
                 row["Class"] = class_map.get(p.class_name.casefold(), next_class(p.class_name))
             out.append(row)
@@ -317,7 +319,7 @@ def _register(m: Map, roster: list[dict[str, Any]] | None, class_map: dict[str, 
     for p in last.values():
         if p.upn not in listed:
             result.leavers += 1
-            result.leavers_supported += p.sen_status in SUPPORT_STATUSES
+            result.leavers_supported += on_register(p.sen_status)
     return out
 
 

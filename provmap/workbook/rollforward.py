@@ -529,7 +529,7 @@ def _add_sheet(wb, m: Map, plan: _Plan, to_term: str, x14: list[DataValidation],
             _copy_row(src_ws, ws, r, r + d, cells_by_row.get(r, []),
                       rename=(src.term, to_term) if r < first_header else None)
     for t in tables:
-        _write_body(src_ws, ws, t, m, plan)
+        _write_body(src_ws, ws, t)
 
     def move(rng: CellRange) -> list[CellRange]:
         return _move_range(rng, segments, tables)
@@ -652,7 +652,7 @@ def _copy_row(src, ws, r: int, new_r: int, cells: list, rename: tuple[str, str] 
             new.comment = copy(cell.comment)
 
 
-def _write_body(src, ws, t: _Table, m: Map, plan: _Plan) -> None:
+def _write_body(src, ws, t: _Table) -> None:
     """Write a table's new body: each row styled like last term's first body row, with the
     template's formulas (e.g. Cost) carried down and the carried or listed values."""
     h = t.layout.header_row

@@ -25,6 +25,7 @@ from .. import schema
 from ..calendar import default_term_dates, start_year
 from ..schema import (PROFESSIONALS, PROFILES, PROVISION_ROWS, PROVISIONS, PUPILS, REVIEW_ROWS,
                       SETTINGS, STAFF, Table)
+from ..words import on_register
 from ..write.book import open_book
 from ..write.atomic import atomic_write
 from .cost_formula import cost_formula, sheet_costs
@@ -211,7 +212,7 @@ def _write(w: Writer, data: WorkbookData) -> None:
     write_instructions(w, terms, classes)
     _settings(w, data, terms)
     _pupils(w, data.pupils, last_pupil_row)
-    _staff(w, staff, ref_last)
+    _staff(w, staff)
     _provisions(w, provisions, ref_last)
     _pupil_table(w, "Profiles", PROFILES, data.profiles, "area", "=ProfileAreaList",
                  "One row per pupil and area: what the pupil is good at, and what is hard. "
@@ -232,8 +233,8 @@ def _write(w: Writer, data: WorkbookData) -> None:
                 review = [{"Pupil": f"{p.get('Forename', '')} {p.get('Surname', '')}".strip(),
                            "UPN": p.get("UPN")}
                           for p in pupils_by_class.get(c, [])
-                          if schema.SEN_STATUS.canonical(str(p.get("SEN status") or "")) in
-                          ("K", "E")]
+                          if on_register(schema.SEN_STATUS.canonical(
+                              str(p.get("SEN status") or "")))]
             class_sheet(w, c, t, rows, review, provisions, staff)
     for name, rows in data.extra_sheets.items():
         ws = w.sheet(name)
@@ -343,7 +344,7 @@ def _pupils(w: Writer, pupils: list[dict[str, Any]], last_row: int) -> None:
            repeat=col(PUPILS, "surname") + 1)
 
 
-def _staff(w: Writer, staff: list[dict[str, Any]], last_row: int) -> None:
+def _staff(w: Writer, staff: list[dict[str, Any]]) -> None:
     ws, notes = _table_sheet(w, STAFF, NOTES_HEADER, 48)
     w.rows(ws, 1, STAFF, staff)
     if staff is DEFAULT_STAFF:
