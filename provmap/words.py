@@ -24,6 +24,8 @@ ON_REGISTER = (SEN_SUPPORT, EHC_PLAN)
 #: A status as a parent reads it (the POP and the packs).
 STATUS_WORDS = {SEN_SUPPORT: "SEN support (K)", EHC_PLAN: "Education, health and care plan (E)",
                 NO_SEN: "No SEN: monitoring (N)"}
+#: A status in a sentence for staff: "3 pupils on SEN support", "K or E ... EHC plan".
+STATUS_SHORT = {SEN_SUPPORT: "SEN support", EHC_PLAN: "EHC plan", NO_SEN: "no SEN"}
 NOT_RECORDED = "Not recorded"
 
 

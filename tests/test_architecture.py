@@ -30,10 +30,6 @@ ALLOWED = {
 }
 SHELLS = {"provmap", "provmap.__main__", "provmap.cli", "provmap.termly"}
 
-#: Imports waiting for a fix on another branch (none since the governors/trust branch landed:
-#: it moved the area and unit constants below the writers and made the cell writer public).
-KNOWN_PRIVATE: set[tuple[str, str]] = set()
-KNOWN_AGAINST_THE_FLOW: set[tuple[str, str]] = set()
 
 
 @dataclass(frozen=True)
@@ -127,8 +123,7 @@ def test_every_module_is_in_architecture_md():
 def test_imports_run_one_way():
     wrong = [f"{i.source} (line {i.line}) imports {i.target}"
              for i in imports()
-             if layer(i.source) in ALLOWED and layer(i.target) not in ALLOWED[layer(i.source)]
-             and (i.source, i.target) not in KNOWN_AGAINST_THE_FLOW]
+             if layer(i.source) in ALLOWED and layer(i.target) not in ALLOWED[layer(i.source)]]
     assert wrong == []
 
 
@@ -150,14 +145,7 @@ def test_no_circles():
 def test_no_module_imports_another_modules_private_name():
     wrong = {(i.source, f"{i.target}.{i.name}") for i in imports()
              if i.name is not None and _private(i.name) and i.target != i.source}
-    assert sorted(wrong - KNOWN_PRIVATE) == []
-
-
-def test_known_exceptions_still_happen():
-    """An exception that no longer happens is taken off its list."""
-    private = {(i.source, f"{i.target}.{i.name}") for i in imports() if i.name}
-    assert KNOWN_PRIVATE <= private
-    assert KNOWN_AGAINST_THE_FLOW <= {(i.source, i.target) for i in imports()}
+    assert sorted(wrong) == []
 
 
 def test_the_checker_sees_what_it_must(tmp_path):

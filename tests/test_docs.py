@@ -12,7 +12,6 @@ def test_every_code_is_documented_and_the_docs_are_current():
 # --- docs/workbook-format.md: the staff guide's tables come from the schema ----------------
 
 import re  # noqa: E402
-import shutil  # noqa: E402
 
 from provmap import schema  # noqa: E402
 from provmap.dev import schema_doc  # noqa: E402
@@ -66,17 +65,3 @@ def test_the_guides_links_lead_somewhere():
             if fragment and not page:
                 assert fragment in headings, f"{name} links to a missing #{fragment}"
 
-
-def test_the_readme_python_example_runs_as_written(monkeypatch, tmp_path):
-    """README's Python block, run as a reader would, from a copy of the repository's
-    workbooks (the block writes `out/Imported.xlsx`)."""
-    root = Path(__file__).resolve().parent.parent
-    text = (root / "README.md").read_text()
-    [block] = re.findall(r"```python\n(.*?)```", text, re.S)
-    assert "provmap.history(" in block
-    shutil.copytree(root / "workbooks", tmp_path / "workbooks")
-    monkeypatch.chdir(tmp_path)
-    scope: dict = {}
-    exec(compile(block, "README.md", "exec"), scope)
-    assert scope["r"].map is scope["m"]
-    assert [y.academic_year for y in scope["h"].years] == ["2024-25", "2025-26"]

@@ -7,7 +7,7 @@ from typing import Iterator
 from ..model import Map
 from ..problems import Code, Problem, warning
 from ..schema import QFT
-from ..words import on_register
+from ..words import STATUS_SHORT, on_register
 from .context import Context
 
 
@@ -18,7 +18,7 @@ def no_provision(m: Map, ctx: Context) -> Iterator[Problem]:
         for p in m.pupils.values():
             if on_register(p.sen_status) and (term, p.upn) not in has:
                 yield warning(Code.NO_PROVISION, p.sheet, p.at("upn"),
-                              f"{p.name} ({'EHC plan' if p.sen_status == 'E' else 'SEN support'})"
+                              f"{p.name} ({STATUS_SHORT[p.sen_status]})"
                               f" has no provision recorded in {term}.",
                               f"add their provision to the {p.class_name} {term} sheet")
 

@@ -29,6 +29,7 @@ from .. import schema
 from ..schema import LONG_TABLE, REQUIRED_SHEETS, Column, Kind, Unit, normalise_header
 from ..values import (BadValue, clean_text, parse_amount, parse_date, parse_integer,
                       parse_score, parse_year_group, parse_yes_no)
+from ..words import tidy_upn
 from . import safety
 from .roster import RosterError, decode_csv, mis_choice, read_csv_grid
 
@@ -333,7 +334,7 @@ class RowReader:
                 row.term_year = found[1]
                 return found[0]
             if key == "upn":
-                return (clean_text(v) or "").replace(" ", "").upper() or None
+                return tidy_upn(clean_text(v) or "") or None
             if key in REGISTER_KEYS:
                 return self.register_value(key, v)
             if column.unit is not None:

@@ -25,8 +25,8 @@ from .. import schema
 from ..model import get_column_letter
 from ..schema import PUPILS, Column, Kind
 from ..upn import has_valid_check_letter, is_well_formed
-from ..words import tidy_upn
 from ..values import BadValue, clean_text, parse_date, parse_year_group, parse_yes_no
+from ..words import STATUS_SHORT, STATUSES, on_register, tidy_upn
 
 # Headers that hold a whole name when an export has no separate forename/surname columns.
 WHOLE_NAME_HEADERS = {"name", "pupil name", "pupil", "full name", "student name", "child"}
@@ -34,7 +34,6 @@ _HEADER_SCAN_ROWS = 20
 # Encodings tried in this order: Excel's "CSV UTF-8" (with a byte-order mark), plain UTF-8,
 # then Windows-1252, which is what Excel's plain "CSV" writes on an English Windows PC.
 ENCODINGS = ("utf-8-sig", "cp1252")
-STATUS_WORDS = {"K": "SEN support", "E": "EHC plan", "N": "no SEN"}
 
 
 class RosterError(ValueError):
@@ -74,7 +73,7 @@ class Roster:
         and any warning."""
         n = len(self.rows)
         status = Counter(r.get("SEN status") for r in self.rows)
-        parts = [f"{STATUS_WORDS[s]} {status[s]}" for s in ("K", "E", "N")]
+        parts = [f"{STATUS_SHORT[s]} {status[s]}" for s in STATUSES]
         if status[None]:
             parts.append(f"not given {status[None]} (kept from last year)")
         classes = len(self.classes)
@@ -309,7 +308,7 @@ def _warn(roster: Roster, columns: dict[str, list[int]], blank_sen_is_n: bool) -
                 if blank_sen_is_n else "pupils keep last year's status; new starters are N")
         roster.warnings.append(f"the roster has no SEN status column (looked for: "
                                f"{_looked_for('sen_status')}), so {then}.")
-    supported = [r for r in roster.rows if r.get("SEN status") in ("K", "E")]
+    supported = [r for r in roster.rows if on_register(r.get("SEN status"))]
     if supported and "primary_need" not in columns:
         n = len(supported)
         roster.warnings.append(

@@ -33,10 +33,10 @@ from ..schema import (DEFAULT_IMPACT_BANDS, DEFAULT_LEAVING_YEAR_GROUP, DEFAULT_
                      PUPILS, REFERENCE_SHEETS, REVIEW_ROWS, SETTINGS, STAFF,
                      Column, Kind, Table, Unit, normalise_header, GLOSSARY_SETTING,
                      SENCO_SETTING)
-from ..words import number_words, tidy_upn
 from ..values import (Amount, BadValue, clean_text, format_amount, parse_amount, parse_choice,
                      parse_date, parse_integer, parse_number, parse_percent, parse_score,
                      parse_year_group, parse_yes_no)
+from ..words import number_words, tidy_upn
 
 
 
