@@ -60,6 +60,7 @@ DOCUMENTS = (
              fixing="the transition pack moves to the new page engine"),
     Document("3-school trust report", "trust {trust} --name Hollins-Trust --out {out}",
              "* - Trust report.xlsx"),
+    Document("group plans", "groups {this} --out {out}", "**/*.xlsx"),
 )
 
 

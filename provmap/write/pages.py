@@ -97,6 +97,9 @@ FORMATS: dict[str, dict[str, Any]] = {
             "valign": "bottom"},
     "head": {**_CELL, "bold": True, "bg_color": LIGHT},
     "label": {**_CELL, "bold": True, "bg_color": PALE},
+    # a label beside several rows (lines to write on): no inner borders, like `term:TB`
+    **{f"label:{top}{bottom}": {**_CELL, "bold": True, "bg_color": PALE, "top": top,
+                                "bottom": bottom} for top in (0, 1) for bottom in (0, 1)},
     "text": _CELL,
     "text_bold": {**_CELL, "bold": True},
     "muted": {**_CELL, "italic": True, "font_color": GREY_TEXT},
@@ -107,6 +110,8 @@ FORMATS: dict[str, dict[str, Any]] = {
                                "top": top, "bottom": bottom}
        for top in (0, 1) for bottom in (0, 1)},
     "total": {**_CELL, "bold": True, "align": "right", "bg_color": PALE},
+    # a line to write on (a form's empty answer): a rule along the bottom, nothing else
+    "rule": {**_BASE, "bottom": 1, "bottom_color": GREY_TEXT},
     "bold_font": {"font_name": FONT, "font_size": SIZE, "bold": True, "font_color": TEAL},
     "body_font": {"font_name": FONT, "font_size": SIZE},
     "money": {**_CELL, "num_format": MONEY},
@@ -247,6 +252,7 @@ class Look:
     section_pt: float = 22.0
     space_pt: float = 8.0             # the gap above a section heading
     centred: bool = False             # centred across the paper
+    landscape: bool = True            # or portrait (a one-page form: the group plan)
 
 
 # --------------------------------------------------------------------------- rows and tables
@@ -360,7 +366,7 @@ class Page:
         for c, w in enumerate(widths):
             ws.set_column(c, c, w)
         ws.hide_gridlines(2)
-        print_setup.a4(ws, landscape=True,
+        print_setup.a4(ws, landscape=look.landscape,
                        header=(print_setup.escape(school), "", "Confidential"),
                        footer=(print_setup.escape(footer), "", "Page &P of &N"),
                        margins=MARGINS_IN, header_margin=HEADER_MARGIN_IN)
@@ -589,7 +595,7 @@ class Page:
             groups.append((a, blocks[k][1]))
             k += 1
 
-        page_w, page_h = print_setup.A4_PT
+        page_w, page_h = print_setup.A4_PT if self.look.landscape else print_setup.A4_PT[::-1]
         page_w -= (MARGINS_IN["left"] + MARGINS_IN["right"]) * 72
         page_h -= (MARGINS_IN["top"] + MARGINS_IN["bottom"]) * 72
         scale = min(1.0, page_w / (self.px(0, self.last) * 0.75))
