@@ -18,7 +18,7 @@ from ..schema import NEED_AREA
 from ..values import format_age, format_money
 from ..write.batch import write_many
 from ..write.pdf import convert_to_pdf
-from ..write.names import pupil_stem
+from ..write.names import inside, pupil_file
 from .pop import _date, _need, _year_group
 from .pop_data import SEN_WORDS, SupportEntry
 from .pupil_years import (TYPE_WORDS, TYPES, PupilYear, PupilYears, chosen, describe,
@@ -31,7 +31,7 @@ CHART_ROWS = 17                       # rows a chart covers below its table
 
 def evidence_filename(d: PupilYears) -> str:
     p = d.latest.pop
-    return f"{pupil_stem(p.surname, p.forename, d.upn)} - {TITLE}.xlsx"
+    return pupil_file(p.surname, p.forename, d.upn, f" - {TITLE}.xlsx")
 
 
 def _status(code: str | None) -> str:
@@ -435,7 +435,7 @@ def render_evidence(d: PupilYears, path: Path | str) -> Path:
 
 
 def _render_item(d: PupilYears, out_dir: str) -> str:
-    return str(render_evidence(d, Path(out_dir) / evidence_filename(d)))
+    return str(render_evidence(d, inside(out_dir, evidence_filename(d))))
 
 
 def write_evidence(hist: History, out_dir: Path | str, upns: Iterable[str] | None = None,

@@ -22,7 +22,7 @@ import xlsxwriter
 from ..schema import NEED, QFT
 from ..values import format_money
 from ..write import page
-from ..write.names import pupil_stem, safe_part
+from ..write.names import file_name, inside, pupil_file
 from ..write.book import open_book
 from ..write.atomic import atomic_write
 from ..write.batch import write_many
@@ -250,8 +250,8 @@ def _need(code: str | None) -> str | None:
 
 def pop_filename(data: PopData) -> Path:
     """`<class>/<surname> <forename> <UPN>.xlsx`, made safe for any file system."""
-    return Path(safe_part(data.class_name, "No class")) / \
-        f"{pupil_stem(data.surname, data.forename, data.upn)}.xlsx"
+    return Path(file_name(data.class_name, fallback="No class")) / \
+        pupil_file(data.surname, data.forename, data.upn, ".xlsx")
 
 
 def render_pop(data: PopData, path: Path, *, costs: bool = True) -> Path:
@@ -474,13 +474,13 @@ def _select(m: Any, upns: Iterable[str] | None, class_name: str | None) -> list[
 def _render_item(item: tuple[PopData, bool], out_dir: str) -> str:
     """Worker: one POP (runs in a child process for big schools)."""
     d, costs = item
-    return str(render_pop(d, Path(out_dir) / pop_filename(d), costs=costs))
+    return str(render_pop(d, inside(out_dir, pop_filename(d)), costs=costs))
 
 
 def write_pop(rollup: Any, upn: str, out_dir: Path | str, *, costs: bool = True) -> Path:
     """Write one pupil's POP to `<out_dir>/<class>/<surname> <forename> <UPN>.xlsx`."""
     d = pop_data(rollup, upn)
-    return render_pop(d, Path(out_dir) / pop_filename(d), costs=costs)
+    return render_pop(d, inside(out_dir, pop_filename(d)), costs=costs)
 
 
 def write_pops(rollup: Any, out_dir: Path | str, upns: Iterable[str] | None = None,
