@@ -330,7 +330,7 @@ def test_uploaded_names_are_kept_but_made_safe():
     assert safe_name("Provision map 2025-26.xlsx") == "Provision map 2025-26.xlsx"
     assert safe_name("C:\\Users\\senco\\map.xlsx") == "map.xlsx"
     assert safe_name("../../etc/passwd") == "passwd"
-    assert safe_name('a<b>"c|\x00.xlsx') == "a-b-c-.xlsx"
+    assert safe_name('a<b>"c|\x00.xlsx') == "a-b-c.xlsx"
     assert safe_name("..") == safe_name("") == safe_name(".xlsx") == "workbook.xlsx"
     for long in ("x" * 300 + ".xlsx", "🌳" * 200 + ".xlsx", "ŵ" * 300 + ".xlsx"):
         name = safe_name(long)

@@ -6,7 +6,7 @@ no path separators or characters Windows refuses, no control or text-direction c
 no `..`, no leading or trailing dots or spaces, never a Windows device name (`CON`, `NUL`),
 and at most :data:`NAME_BYTES` bytes in UTF-8 (the limit of ext4, APFS and NTFS), so a long
 school name cannot make the file system refuse an output, and a School of
-`../../elsewhere/Oak` is a name, not a path.  Every writer that joins such names onto its
+`../../elsewhere/Oak` is the name `elsewhere-Oak`, not a path.  Every writer that joins such names onto its
 output folder does it with :func:`inside`, which refuses a result outside that folder.
 """
 
@@ -21,8 +21,11 @@ LONGEST_PART = 80            # characters of one typed part, so a name stays rea
 
 # Separators, characters Windows refuses, C0 and C1 control characters, and the Unicode
 # marks that reverse how a name displays (`Oak‮xslx.exe`).
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]+')
+_UNSAFE_CHARS = r'\\/:*?"<>|\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069'
+_UNSAFE = re.compile(f"[{_UNSAFE_CHARS}]")
+_UNSAFE_RUN = re.compile(rf"\.*(?:[{_UNSAFE_CHARS}]\.*)+")     # `../../` is one dash
 _DOTS = re.compile(r"\.{2,}")
+_ENDS = " .-"
 _DEVICE = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\.|$)", re.IGNORECASE)
 
 
@@ -31,11 +34,11 @@ class OutsideFolder(ValueError):
 
 
 def safe_part(text: str | None, fallback: str = "") -> str:
-    """One typed part of a file name: `../Oak/Class` -> `-Oak-Class` (never a path), at
+    """One typed part of a file name: `../Oak/Class` -> `Oak-Class` (never a path), at
     most :data:`LONGEST_PART` characters; ``fallback`` when nothing is left."""
-    s = _UNSAFE.sub("-", " ".join((text or "").split()))
-    s = _DOTS.sub(".", s).strip(" .")
-    return s[:LONGEST_PART].strip(" .") or fallback
+    s = _UNSAFE_RUN.sub("-", " ".join((text or "").split()))
+    s = _DOTS.sub(".", s).strip(_ENDS)
+    return s[:LONGEST_PART].strip(_ENDS) or fallback
 
 
 def file_name(*parts: str | None, suffix: str = "", fallback: str = "file") -> str:
@@ -51,7 +54,7 @@ def file_name(*parts: str | None, suffix: str = "", fallback: str = "file") -> s
     room = NAME_BYTES - len(suffix.encode())
     while len(" ".join(kept).encode()) > room:
         longest = max(range(len(kept)), key=lambda i: len(kept[i].encode()))
-        kept[longest] = kept[longest][:-1].rstrip(" .")
+        kept[longest] = kept[longest][:-1].rstrip(_ENDS)
         kept = [p for p in kept if p] or ["file"]
     name = " ".join(kept)
     if _DEVICE.match(name + suffix):
