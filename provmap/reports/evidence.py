@@ -112,7 +112,7 @@ def paragraph(d: PupilYears) -> str:
         bits.append(f"Of {len(scored)} provision{'s' if len(scored) != 1 else ''} with both "
                     f"an entry and an exit assessment, {up} showed a gain.")
     if d.professionals:
-        n = len(d.professionals)
+        n = d.people
         bits.append(f"{n} outside professional{'s are' if n != 1 else ' is'} recorded.")
     att = [(y, t) for y, t in d.terms() if t.attendance is not None]
     if att:
@@ -402,8 +402,8 @@ def _costs(wb, f, d: PupilYears) -> None:
 # --------------------------------------------------------------------------- Professionals
 
 def professionals_table(doc: Doc, d: PupilYears) -> None:
-    """Every professional of every year, each once (shared with the transition pack)."""
-    doc.para("From every year's provision map, each professional once.", "intro")
+    """Every professional of every year, once in each role (shared with the transition pack)."""
+    doc.para("From every year's provision map, each professional once in each role.", "intro")
     if d.professionals:
         doc.table(["Name", "Role or service", "Involved since", "Latest report", "Notes",
                    "Recorded in"],
