@@ -41,7 +41,7 @@ class Serve:
     """`provmap serve --no-browser --port 0` with TMPDIR=tmp; stdout and stderr to a pipe,
     or all three standard streams on a pseudo-terminal (``terminal=True``)."""
 
-    def __init__(self, tmp: Path, terminal: bool = False):
+    def __init__(self, tmp: Path, terminal: bool = False, nohup: bool = False):
         self.tmp = tmp
         env = dict(os.environ, TMPDIR=str(tmp), PYTHONUNBUFFERED="1")
         argv = [sys.executable, "-m", "provmap", "serve", "--no-browser", "--port", "0"]
@@ -55,8 +55,10 @@ class Serve:
             os.close(slave)
             self.read_fd = self.master
         else:
+            ignore_hup = (lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN)) if nohup else None
             self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                         stderr=subprocess.PIPE, env=env, cwd=tmp)
+                                         stderr=subprocess.PIPE, env=env, cwd=tmp,
+                                         preexec_fn=ignore_hup)
             self.read_fd = self.proc.stdout.fileno()
         self.said = ""
         found = self._wait_for(ADDRESS, 60)
@@ -161,8 +163,8 @@ def start(tmp):
     """Start servers in ``tmp``; any still running when the test ends (it failed) is killed."""
     started: list[Serve] = []
 
-    def make(terminal: bool = False) -> Serve:
-        started.append(Serve(tmp, terminal))
+    def make(terminal: bool = False, nohup: bool = False) -> Serve:
+        started.append(Serve(tmp, terminal, nohup))
         return started[-1]
 
     yield make
@@ -194,10 +196,23 @@ def test_every_stopping_signal_deletes_the_private_folder(start, small, signum):
 def test_sighup_in_the_middle_of_writing_pops_still_deletes_everything(start):
     server = start()
     job = server.upload(EXAMPLE)
-    server.wait_until(job, lambda s: s["state"] != "waiting" and "POPs" in s["label"])
+    state = server.wait_until(job, lambda s: "POPs" in s["label"] or s["state"] == "done")
+    assert state["state"] == "running", "the example's POPs were done before the signal"
     server.proc.send_signal(signal.SIGHUP)
     assert server.ended() == 0
     assert server.folders() == []
+
+
+def test_nohup_keeps_it_running_as_asked_and_sigterm_still_cleans_up(start, small):
+    """`nohup provmap serve &` ignores SIGHUP on purpose: the one way to keep the page after
+    the window closes.  It still deletes everything when it is stopped."""
+    server = start(nohup=True)
+    server.wait_until(server.upload(small), lambda s: s["state"] == "done")
+    server.proc.send_signal(signal.SIGHUP)
+    time.sleep(1.5)
+    assert server.proc.poll() is None and len(server.folders()) == 1
+    server.proc.send_signal(signal.SIGTERM)
+    assert server.ended() == 0 and server.folders() == []
 
 
 def test_the_terminal_going_away_stops_it_and_deletes_everything(start, small):

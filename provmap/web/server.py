@@ -115,8 +115,11 @@ def serve(port: int | None = None, open_browser: bool = True, *,
     # shortcut that left SIGINT ignored (a shell's background job inherits SIG_IGN, and
     # Python then never raises KeyboardInterrupt).  SIGHUP is the terminal window closing
     # or the user logging out: without a handler the process would die with the folder
-    # left behind.  The handlers are in place before the folder exists.
-    previous = {s: signal.signal(s, stop) for s in STOP_SIGNALS}
+    # left behind.  Only `nohup provmap serve` (SIGHUP ignored on purpose) keeps running
+    # when its terminal goes.  The handlers are in place before the folder exists.
+    nohup = hasattr(signal, "SIGHUP") and signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
+    previous = {s: signal.signal(s, stop) for s in STOP_SIGNALS
+                if not (nohup and s == signal.SIGHUP)}
     folder = app = server = None
     try:
         remove_abandoned()                   # a crashed server's folder: children's data
@@ -131,7 +134,8 @@ def serve(port: int | None = None, open_browser: bool = True, *,
         url = f"http://{HOST}:{chosen}/?token={token}"
         _say(out, f"provmap is running at {url}")
         _say(out, "Keep this window open while you use the page; press Ctrl+C here to stop.")
-        watch_terminal()
+        if not nohup:
+            watch_terminal()
         if open_browser and _has_desktop():
             webbrowser.open(url)
         elif open_browser:
