@@ -3,15 +3,17 @@ through every command: nothing a user types may break provmap.
 
 Each example takes the example school over two years (a small one; the later year two
 terms in, so roll-forward has a term to add), makes a handful of edits with openpyxl to one
-of the years (usually the later; numbers of every size and sign, 1e308, NaN, error values,
+of the years (usually the later): numbers of every size and sign, 1e308, NaN, error values,
 far dates, very long text, formulas, booleans, class names Excel cannot use in a sheet
-name, deleted rows and sheets, overwritten headers) and runs `check --json`, `rollup`,
-`governors`, `pop`, `roll-forward` (on a copy), `new-year`, `evidence` and `transition`
-(with the other year beside it) and `trust` (with another school beside it).  Every run
-must end in exit 0, 1 or 2 with no traceback (2 with one `provmap:` sentence), leave every
-input unchanged, give valid JSON, write outputs that open, and locate every row it leaves
-out.  The budget is small and the seed fixed so CI stays quick and repeatable;
-`PROVMAP_RANDOM_EDITS=500` runs 500 edited workbooks.
+name (often in the register's Class column), deleted rows and sheets, overwritten headers.
+Then it runs `check --json`, `rollup`, `governors`, `pop`, `roll-forward` (on a copy),
+`new-year`, `evidence` and `transition` (with the other year beside the edited one) and
+`trust` (with another school of that year).  Every run must end in exit 0, 1 or 2 with no
+traceback (2 with one `provmap:` sentence), leave every input unchanged, give valid JSON,
+write outputs that open, and locate every row it leaves out.  The budget is small and the
+seed fixed so CI stays quick and repeatable; `PROVMAP_RANDOM_EDITS=500` runs 500 edited
+workbooks, and `PROVMAP_RANDOM_EDITS_TALLY=FILE` appends each command's exit code (and a
+refusal's sentence) to FILE, to see what was tried.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from provmap.dev.example import write_example
 from provmap.dev.example_years import write_history
 
 EXAMPLES = int(os.environ.get("PROVMAP_RANDOM_EDITS", "6"))
+TALLY = os.environ.get("PROVMAP_RANDOM_EDITS_TALLY")   # a file: each command's exit code
 
 VALUES = st.one_of(
     st.integers(-10**12, 10**12),
@@ -57,7 +60,7 @@ VALUES = st.one_of(
 @st.composite
 def edits(draw):
     """A list of (what, sheet index, row, column, value) edits."""
-    kinds = st.sampled_from(["cell"] * 8 + ["header", "delete-row", "delete-sheet"])
+    kinds = st.sampled_from(["cell"] * 8 + ["header", "delete-row", "delete-sheet", "class"])
     return draw(st.lists(st.tuples(kinds, st.integers(0, 60), st.integers(1, 80),
                                    st.integers(1, 22), VALUES), min_size=1, max_size=6))
 
@@ -71,6 +74,10 @@ def apply(edits_, source: Path, target: Path) -> None:
         if not wb.sheetnames:
             break
         ws = wb[wb.sheetnames[s % len(wb.sheetnames)]]
+        if kind == "class" and "Pupils" in wb.sheetnames:    # a register class, retyped
+            ws = wb["Pupils"]
+            col = next((c.column for c in ws[1] if c.value == "Class"), col)
+            row = 2 + row % max(ws.max_row - 1, 1)
         if kind == "delete-sheet" and len(wb.sheetnames) > 1:
             wb.remove(ws)
         elif kind == "delete-row":
@@ -101,6 +108,10 @@ def run(argv: list[str]) -> tuple[int, str, str]:
     if code == 2:
         last = said.strip().splitlines()[-1] if said.strip() else ""
         assert last.startswith("provmap: ") and len(last) > 20, (argv, said)
+    if TALLY:
+        with open(TALLY, "a", encoding="utf-8") as tally:
+            why = said.strip().splitlines()[-1][:160] if code == 2 and said.strip() else ""
+            tally.write(json.dumps([argv[0], code, why]) + "\n")
     return code, out.getvalue(), said
 
 
@@ -111,11 +122,13 @@ def digest(path: Path) -> str:
 @pytest.fixture(scope="module")
 def school(tmp_path_factory) -> dict[str, Path]:
     """The example school's two years (2025-26 is exactly write_example's), and another
-    school of 2025-26 for the trust."""
+    school of each year for the trust."""
     folder = tmp_path_factory.mktemp("school")
     years = dict(zip(YEARS, write_history(folder, pupils=40, seed=7, years=2, terms=2)))
-    years["other"] = write_example(folder / "Birch Lane.xlsx", pupils=30, seed=8, terms=2,
-                                   school="Birch Lane Primary")
+    for year in YEARS:                      # the trust's other school, in each year
+        years[f"other {year}"] = write_example(
+            folder / f"Birch Lane {year}.xlsx", pupils=30, seed=8, terms=2,
+            school="Birch Lane Primary", year=year)
     return years
 
 
@@ -131,7 +144,7 @@ def test_random_edits_never_break_a_command(school, tmp_path_factory, edits, yea
     beside = work / f"Provision map {YEARS[YEARS.index(year) - 1]}.xlsx"   # the other year
     shutil.copy(school[YEARS[YEARS.index(year) - 1]], beside)
     other = work / "Birch Lane.xlsx"
-    shutil.copy(school["other"], other)
+    shutil.copy(school[f"other {year}"], other)
     inputs = {p: digest(p) for p in (path, beside, other)}
 
     code, out, err = run(["check", "--json", str(path)])
