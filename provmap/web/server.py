@@ -17,7 +17,6 @@ import socket
 import sys
 import threading
 import webbrowser
-from pathlib import Path
 from typing import TextIO
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server

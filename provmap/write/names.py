@@ -6,8 +6,9 @@ no path separators or characters Windows refuses, no control or text-direction c
 no `..`, no leading or trailing dots or spaces, never a Windows device name (`CON`, `NUL`),
 and at most :data:`NAME_BYTES` bytes in UTF-8 (the limit of ext4, APFS and NTFS), so a long
 school name cannot make the file system refuse an output, and a School of
-`../../elsewhere/Oak` is the name `elsewhere-Oak`, not a path.  Every writer that joins such names onto its
-output folder does it with :func:`inside`, which refuses a result outside that folder.
+`../../elsewhere/Oak` is the name `elsewhere-Oak`, not a path.  Every writer that joins
+such names onto its output folder does it with :func:`inside`, which refuses a result
+outside that folder.
 """
 
 from __future__ import annotations
