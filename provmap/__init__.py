@@ -8,7 +8,8 @@
 from .problems import Code, Problem, Severity, UnreadableWorkbook
 from .read.workbook import load
 
-__all__ = ["load", "check", "rollup", "trust", "Code", "Problem", "Severity", "UnreadableWorkbook"]
+__all__ = ["load", "check", "rollup", "trust", "import_table", "Code", "Problem", "Severity",
+           "UnreadableWorkbook"]
 __version__ = "0.1.0"
 
 
@@ -29,3 +30,14 @@ def trust(paths, term=None, name="Trust", workers=None):
     (see provmap.numbers.trust)."""
     from .numbers.trust import trust as _trust
     return _trust(paths, term=term, name=name, workers=workers)
+
+
+def import_table(source, out, pupils=None, *, school=None, year=None, sheet=None, mapping=None,
+                 today=None):
+    """A provision map kept as one long table (.xlsx, .xlsm, .csv) written into a standard
+    workbook OUT, with the register from ``pupils`` (an MIS roster); see
+    provmap.workbook.fromtable and docs/import.md.  Returns an ImportResult (its ``lines()``
+    are what `provmap import` prints); raises ImportRefused when nothing could be written."""
+    from .workbook.fromtable import import_table as _import
+    return _import(source, out, pupils, school=school, year=year, sheet=sheet,
+                   mapping=mapping, today=today)

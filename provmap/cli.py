@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .problems import Problem, Severity, UnreadableWorkbook
+from .values import plural
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE = 0, 1, 2
 
@@ -67,6 +68,25 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("--pupils", type=Path, metavar="ROSTER",
                    help="CSV or .xlsx pupil list exported from the school's MIS")
     n.set_defaults(run=cmd_new)
+
+    im = sub.add_parser("import", help="bring in a provision map kept as one long table (a "
+                        "row per pupil per provision) as a standard workbook")
+    im.add_argument("source", type=Path, metavar="SOURCE",
+                    help="the table: .xlsx, .xlsm or .csv")
+    im.add_argument("out", type=Path, metavar="OUT.xlsx")
+    im.add_argument("--pupils", type=Path, metavar="ROSTER",
+                    help="the register: a CSV or .xlsx pupil list exported from the MIS "
+                         "(without it, the register is made from the table's own pupil, UPN "
+                         "and class columns)")
+    im.add_argument("--school", help="the school's name (default: SOURCE's file name)")
+    im.add_argument("--year", help="academic year, e.g. 2025-26 (default: from the table's "
+                    "terms or dates)")
+    im.add_argument("--sheet", help="the sheet holding the table (default: the first whose "
+                    "header row names a pupil and a provision)")
+    im.add_argument("--mapping", type=Path, metavar="MAP.csv",
+                    help="a CSV with columns 'Heading' and 'Means' naming headings provmap "
+                         "does not know (docs/import.md)")
+    im.set_defaults(run=cmd_import)
 
     r = sub.add_parser("rollup", help="write the SENCo rollup and the governors' report")
     r.add_argument("workbook", type=Path)
@@ -202,17 +222,37 @@ def format_report(path: str, problems: list[Problem]) -> str:
 
 
 def cmd_new(args) -> int:
-    from .workbook.standard import new_workbook
+    from .read.roster import load_roster
+    from .workbook.standard import WorkbookData, new_workbook
 
     if args.out.exists():
         raise _Refused(f"{args.out} already exists; provmap will not overwrite a workbook. "
                        "Choose another name or move the old file.")
     try:
-        path = new_workbook(args.out, args.school, args.year, args.pupils)
+        data = None
+        if args.pupils is not None:
+            roster = load_roster(args.pupils)
+            print("\n".join(roster.lines()))
+            data = WorkbookData(pupils=roster.rows)
+        path = new_workbook(args.out, args.school, args.year, data=data)
     except (OSError, ValueError) as exc:
         raise _Refused(str(exc)) from None
     print(f"Wrote {path}")
     return EXIT_OK
+
+
+def cmd_import(args) -> int:
+    """Exit 0 when every row was placed, 1 when some were not (they are on OUT's 'Not
+    imported' sheet), 2 when nothing was written."""
+    from .workbook.fromtable import ImportRefused, import_table
+
+    try:
+        result = import_table(args.source, args.out, args.pupils, school=args.school,
+                              year=args.year, sheet=args.sheet, mapping=args.mapping)
+    except ImportRefused as exc:
+        raise _Refused(str(exc)) from None
+    print("\n".join(result.lines()))
+    return result.exit_code
 
 
 def _load_and_rollup(args):
@@ -268,8 +308,7 @@ def cmd_pop(args) -> int:
     _print_errors(problems)
     unknown = [u for u in args.pupil if u.replace(" ", "").upper() not in m.pupils]
     if unknown:
-        raise _Refused(f"no pupil with UPN {', '.join(unknown)} on the Pupils sheet of "
-                       f"{args.workbook}.")
+        raise _Refused(unknown_upns(unknown, f"is on the Pupils sheet of {args.workbook}"))
     if args.class_name and not args.pupil:
         wanted = " ".join(args.class_name.split()).casefold()
         if wanted not in {c.casefold() for c in m.classes}:
@@ -286,7 +325,10 @@ def cmd_pop(args) -> int:
         print("No POPs were written: there are no K or E pupils on the register"
               + (f" in class {args.class_name}" if args.class_name else "") + ".")
         return EXIT_OK
-    print(f"Wrote {len(paths)} POP{'s' if len(paths) != 1 else ''} to {args.out}")
+    pops = [p for p in paths if p.suffix == ".xlsx"]       # a POP per pupil; PDFs beside
+    pdfs = len(paths) - len(pops)
+    print(f"Wrote {plural(len(pops), 'POP')}" + (f" and {plural(pdfs, 'PDF')}" if pdfs else "")
+          + f" to {args.out}")
     return EXIT_OK
 
 
@@ -364,11 +406,26 @@ def _packs(args, write) -> int:
     return EXIT_ERRORS if hist.skipped or (said and args.command == "evidence") else EXIT_OK
 
 
+def unknown_upns(upns: list[str], where: str) -> str:
+    """The one rule for a UPN given on the command line that matches no pupil (`pop`,
+    `evidence`): a mistake in the command, so nothing is written and the exit is 2, like any
+    refusal; every such UPN is named at once."""
+    return (f"no pupil with UPN {', '.join(upns)} {where}; nothing was written. Check the "
+            f"UPN{'s' if len(upns) != 1 else ''} and run the command again.")
+
+
 def cmd_evidence(args) -> int:
     from .reports.evidence import write_evidence
 
-    return _packs(args, lambda hist, say: write_evidence(
-        hist, args.out, None if args.all else args.pupil, pdf=args.pdf, say=say))
+    def write(hist, say):
+        unknown = [u for u in (args.pupil or []) if hist.find_upn(u) is None]
+        if unknown:
+            years = ", ".join(y.academic_year for y in hist.years)
+            raise _Refused(unknown_upns(unknown, f"is on the register of any workbook given "
+                                                 f"({years})"))
+        return write_evidence(hist, args.out, None if args.all else args.pupil, pdf=args.pdf,
+                              say=say)
+    return _packs(args, write)
 
 
 def cmd_transition(args) -> int:
@@ -393,7 +450,8 @@ def cmd_trust(args) -> int:
     for _, line in report.not_included.iterrows():
         print(f"Not included: {line['File']}: {line['Reason']}", file=sys.stderr)
     for _, line in report.left_out.iterrows():
-        print(f"{line['School']}: {line['Rows left out this term']} rows of {report.term} "
+        print(f"{line['School']}: {plural(int(line['Rows left out this term']), 'row')} of "
+              f"{report.term} "
               f"left out because of errors (run `provmap check {line['File']}`)",
               file=sys.stderr)
     print(f"Wrote {path}")

@@ -62,6 +62,8 @@ class Settings:
     impact_bands: tuple[tuple[float, str], ...]     # (lower bound, label), ascending
     suppress_below: int
     leaving_year_group: str = "6"                   # "N", "R", "1" .. "13": leaves in the summer
+    senco: str | None = None                        # "Mrs A. Shah, 01632 960123", as typed
+    glossary: dict[str, str] = field(default_factory=dict)   # the school's: code -> meaning
 
     def band(self, ratio_gain: float | None) -> str | None:
         """Brooks' impact band for a ratio gain (None stays None)."""
@@ -136,6 +138,7 @@ class Provision:
     measure: str | None
     measure_kind: str | None        # "months", "standardised", "score"
     higher_is_better: bool          # default True
+    highest_score: float | None = None   # the measure's highest possible score, if it has one
 
     def at(self, key: str) -> str:
         return self.layout.cell(key, self.row)

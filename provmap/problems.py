@@ -29,6 +29,9 @@ class Code(StrEnum):
     ENCRYPTED_FILE = "encrypted-file"
     BROKEN_FILE = "broken-file"
     UNSAFE_FILE = "unsafe-file"
+    NOT_PROVMAP_WORKBOOK = "not-a-provmap-workbook"
+    LOCK_FILE = "lock-file"
+    WORKBOOK_OPEN = "workbook-open"
     # Structure
     MISSING_SHEET = "missing-sheet"
     MISSING_TABLE = "missing-table"
@@ -48,6 +51,8 @@ class Code(StrEnum):
     NEGATIVE_NUMBER = "negative-number"
     NUMBER_TOO_LARGE = "number-too-large"
     UNLIKELY_NUMBER = "unlikely-number"
+    READ_FROM_WORDS = "read-from-words"
+    CONFLICTING_VALUES = "conflicting-values"
     # Register
     DUPLICATE_UPN = "duplicate-upn"
     BAD_UPN = "bad-upn"
@@ -81,6 +86,13 @@ class Code(StrEnum):
     END_BEFORE_START = "end-before-start"
     UNLIKELY_SCORE = "unlikely-score"
     DATE_OUTSIDE_YEAR = "date-outside-year"
+    SCORE_ABOVE_HIGHEST = "score-above-highest"
+    # Bringing a long table in (provmap import): said about SOURCE
+    MISSING_IN_TABLE = "missing-in-table"
+    SPANS_TERMS = "spans-terms"
+    TEMPLATE_HOURLY_COST = "template-hourly-cost"
+    MEASURE_WORKED_OUT = "measure-worked-out"
+    VALUES_DIFFER = "values-differ"
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +171,12 @@ CATALOGUE: dict[Code, tuple[str, str]] = {
     Code.ENCRYPTED_FILE: ("exit 2", "Password-protected: remove the password, save a copy."),
     Code.BROKEN_FILE: ("exit 2", "Damaged or truncated: save it again in Excel."),
     Code.UNSAFE_FILE: ("exit 2", "A zip bomb or XML entity declarations: refused unread."),
+    Code.NOT_PROVMAP_WORKBOOK: ("exit 2", "A workbook with none of provmap's sheets (a map kept "
+                                          "another way): `provmap import` brings it in."),
+    Code.LOCK_FILE: ("exit 2", "Excel's `~$` (or LibreOffice's `.~lock.`) lock file given instead "
+                               "of the workbook beside it."),
+    Code.WORKBOOK_OPEN: ("warning", "The workbook is open in Excel now (its lock file is beside "
+                                    "it): changes not yet saved are not read."),
     Code.MISSING_SHEET: ("error", "A required sheet (Settings, Pupils, Staff, Provisions) is missing."),
     Code.MISSING_TABLE: ("error/warning", "No header row for a table (warning on a class-term sheet)."),
     Code.MISSING_COLUMN: ("error", "A required column is missing from a table's header row."),
@@ -178,6 +196,11 @@ CATALOGUE: dict[Code, tuple[str, str]] = {
     Code.NUMBER_TOO_LARGE: ("error", "A count, duration, amount or score over 1,000,000: the row is left out."),
     Code.UNLIKELY_NUMBER: ("warning", "Possible but unlikely (e.g. a 300-minute session, 45 weeks, "
                                       "attendance over 100%): is this right?"),
+    Code.READ_FROM_WORDS: ("info", "Numbers written with their unit or in words (`3 x weekly`, "
+                                   "`20 mins`, `£1.2k`) were read as numbers; said once per "
+                                   "sheet and column."),
+    Code.CONFLICTING_VALUES: ("error", "`3 x 20 mins` in one column and a different number in "
+                                       "the other (Sessions per week, Minutes per session)."),
     Code.DUPLICATE_UPN: ("error", "Two register rows with the same UPN."),
     Code.BAD_UPN: ("error", "A UPN that is not 13 characters of the right shape."),
     Code.BAD_UPN_CHECK_LETTER: ("error", "A UPN whose DfE check letter is wrong."),
@@ -211,6 +234,19 @@ CATALOGUE: dict[Code, tuple[str, str]] = {
                                      "2 to 20 years: is this right?"),
     Code.DATE_OUTSIDE_YEAR: ("warning", "A Start or End date more than a month outside the "
                                         "academic year's terms."),
+    Code.SCORE_ABOVE_HIGHEST: ("warning", "A Pre or Post above its provision's Highest score "
+                                          "(a phonics check score of 46 out of 40)."),
+    Code.MISSING_IN_TABLE: ("warning", "`import`: the table has no column (or no value) for "
+                                       "something the workbook needs: costs, UPNs, terms ..."),
+    Code.SPANS_TERMS: ("warning", "`import`: a row whose dates span terms, placed in the term "
+                                  "it starts in."),
+    Code.TEMPLATE_HOURLY_COST: ("warning", "`import`: a role with no hourly cost in the table "
+                                           "takes the standard template's."),
+    Code.MEASURE_WORKED_OUT: ("warning", "`import`: a measure's kind or direction worked out "
+                                         "from its scores or name: check it on Provisions."),
+    Code.VALUES_DIFFER: ("warning", "`import`: rows of one provision or staff member disagree "
+                                    "on what Provisions or Staff hold once: the most common "
+                                    "is used."),
 }
 
 

@@ -25,6 +25,19 @@ class Kind(Enum):
     YES_NO = "yes/no"
 
 
+class Unit(Enum):
+    """What a number column counts, so a number written with its unit or in staff's words
+    (`3 x weekly`, `20 mins`, `12 weeks`, `£1.2k`) can be read as that number
+    (provmap.values.parse_amount)."""
+
+    SESSIONS = "sessions a week"
+    MINUTES = "minutes"
+    WEEKS = "weeks"
+    MONEY = "money"
+    MONEY_PER_HOUR = "money an hour"
+    MONEY_PER_TERM = "money a term"
+
+
 @dataclass(frozen=True)
 class Choices:
     """A closed list of canonical values, each with the words staff may type for it."""
@@ -35,6 +48,23 @@ class Choices:
     def canonical(self, text: str) -> str | None:
         key = normalise_choice(text)
         return self._index().get(key)
+
+    def canonical_loose(self, text: str) -> str | None:
+        """As :meth:`canonical`, also ignoring punctuation and `&` for `and`, as MIS
+        exports and other tools write their lists ("Social, Emotional & Mental Health",
+        "Multi Sensory Impairment").  Used for what is brought in (rosters, `import`); the
+        workbook's own cells keep the exact lists."""
+        found = self.canonical(text)
+        if found is not None:
+            return found
+        loose = getattr(self, "_loose", None)
+        if loose is None:
+            loose = {}
+            for canon, words in self.words.items():
+                for w in (canon, *words):
+                    loose.setdefault(loose_choice(w), canon)
+            object.__setattr__(self, "_loose", loose)
+        return loose.get(loose_choice(text))
 
     def _index(self) -> dict[str, str]:
         idx = getattr(self, "_idx", None)
@@ -56,26 +86,39 @@ def normalise_choice(text: str) -> str:
     return re.sub(r"\s+", " ", str(text)).strip().casefold()
 
 
+def loose_choice(text: str) -> str:
+    """Letters and digits only, `&` read as `and`: `Multi-Sensory / Impairment` and
+    `multi sensory impairment` are the same."""
+    t = str(text).casefold().replace("&", " and ")
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", t).split())
+
+
 YES_NO = Choices("Y/N", {"Y": ("yes", "true", "1"), "N": ("no", "false", "0")})
 
 SEN_STATUS = Choices("SEN status", {
     "K": ("SEN support", "SEN Support (K)", "support"),
-    "E": ("EHCP", "EHC plan", "EHC", "Statement", "Education, health and care plan"),
-    "N": ("None", "No SEN", "Monitoring", "Monitor", "no"),
+    "E": ("EHCP", "EHC plan", "EHC", "Statement", "Education, health and care plan",
+          "Education health and care plan", "Statement of SEN", "Statement of special "
+          "educational needs"),
+    "N": ("None", "No SEN", "Monitoring", "Monitor", "no", "No special educational need",
+          "No special educational needs", "Not SEN"),
 })
 
 NEED = Choices("Need", {
     "SPLD": ("Specific learning difficulty", "SpLD"),
     "MLD": ("Moderate learning difficulty",),
     "SLD": ("Severe learning difficulty",),
-    "PMLD": ("Profound and multiple learning difficulty",),
+    "PMLD": ("Profound and multiple learning difficulty",
+             "Profound & multiple learning difficulty"),
     "SEMH": ("Social, emotional and mental health",),
-    "SLCN": ("Speech, language and communication needs", "Speech, language and communication"),
+    "SLCN": ("Speech, language and communication needs", "Speech, language and communication",
+             "Speech, language and communications needs"),
     "HI": ("Hearing impairment",),
     "VI": ("Visual impairment",),
     "MSI": ("Multi-sensory impairment",),
     "PD": ("Physical disability",),
-    "ASD": ("Autistic spectrum disorder", "Autism", "ASC", "Autistic spectrum condition"),
+    "ASD": ("Autistic spectrum disorder", "Autism", "ASC", "Autistic spectrum condition",
+            "Autism spectrum disorder", "Autism spectrum condition"),
     "OTH": ("Other difficulty/disability", "Other"),
     "NSA": ("SEN support but no specialist assessment of type of need",
             "No specialist assessment"),
@@ -157,6 +200,7 @@ class Column:
     width: float = 14            # for the template writer
     note: str = ""               # what to type, for the Instructions sheet
     limits: Limits | None = None
+    unit: Unit | None = None     # a number column that also reads its unit and staff's words
 
     @property
     def key(self) -> str:
@@ -248,33 +292,44 @@ PUPILS = Table("Pupils", (
       note="the 13-character Unique Pupil Number from the MIS: a letter, 11 digits, then a "
            "digit or (a temporary UPN) a letter; its DfE check letter is checked. Each pupil "
            "once"),
-    C("Forename", required=True, aliases=("First name", "Preferred forename", "Legal forename",
-                                          "Forenames", "Given name", "Firstname"), width=14,
-      note="as the class sheets will write it"),
-    C("Surname", required=True, aliases=("Last name", "Legal surname", "Preferred surname",
-                                         "Family name", "Lastname"), width=16),
+    # Aliases: the headings of MIS exports (SIMS, Arbor, Bromcom, ScholarPack); a roster with
+    # both a preferred and a legal name uses the preferred one (provmap.read.roster).
+    C("Forename", required=True, aliases=(
+        "First name", "Firstname", "Forenames", "Given name", "Preferred forename",
+        "Preferred first name", "Preferred firstname", "Legal forename", "Legal first name",
+        "Legal firstname"), width=14, note="as the class sheets will write it"),
+    C("Surname", required=True, aliases=(
+        "Last name", "Lastname", "Family name", "Preferred surname", "Preferred last name",
+        "Preferred lastname", "Legal surname", "Legal last name", "Legal lastname"), width=16),
     C("Date of birth", K.DATE, aliases=("DOB", "Birth date", "D.O.B."), width=13,
       note="shown on the POP"),
-    C("Year group", required=True, aliases=("Year", "NC year", "Year grp", "National curriculum year"),
-      width=10, note="`R` (or `Reception`), `1` to `13` (or `Y3`, `Year 3`), `N` (or "
-                     "`Nursery`)"),
-    C("Class", required=True, aliases=("Reg group", "Registration group", "Form", "Reg", "Tutor group"),
-      width=12, note="the class as its class-term sheets name it: `3O` for `3O Autumn`"),
+    C("Year group", required=True, aliases=(
+        "Year", "NC year", "Year grp", "National curriculum year", "Year taught in",
+        "Curriculum year"), width=10,
+      note="`R` (or `Reception`), `1` to `13` (or `Y3`, `Year 3`), `N` (or `Nursery`)"),
+    C("Class", required=True, aliases=(
+        "Reg group", "Registration group", "Registration form", "Reg form", "Form", "Reg",
+        "Tutor group"), width=12,
+      note="the class as its class-term sheets name it: `3O` for `3O Autumn`"),
     C("SEN status", K.CHOICE, required=True, aliases=("SEN", "SEN provision", "SEN stage"),
       choices=SEN_STATUS, width=11,
       note="`K` SEN support, `E` EHC plan, `N` no SEN (monitoring or catch-up only)"),
-    C("Primary need", K.CHOICE, aliases=("Primary SEN need", "Main need", "Need"), choices=NEED,
-      width=12, note="needed for K and E pupils: a census code such as `SLCN`, or its full name"),
-    C("Secondary need", K.CHOICE, aliases=("Secondary SEN need",), choices=NEED, width=12,
-      note="the same codes"),
+    C("Primary need", K.CHOICE, aliases=(
+        "Primary SEN need", "Main need", "Need", "SEN need type", "SEN need type 1",
+        "Need type", "Primary need type", "Primary SEN need type"), choices=NEED, width=12,
+      note="needed for K and E pupils: a census code such as `SLCN`, or its full name"),
+    C("Secondary need", K.CHOICE, aliases=(
+        "Secondary SEN need", "SEN need type 2", "Secondary need type"), choices=NEED,
+      width=12, note="the same codes"),
     C("Pupil premium", K.YES_NO, aliases=("PP", "Disadvantaged"), choices=YES_NO, width=9),
     C("EAL", K.YES_NO, aliases=("English as an additional language",), choices=YES_NO, width=7),
-    C("Looked after", K.YES_NO, aliases=("CLA", "LAC", "Looked after child"), choices=YES_NO,
+    C("Looked after", K.YES_NO, aliases=(
+        "CLA", "LAC", "Looked after child", "Child looked after", "In care"), choices=YES_NO,
       width=9),
     C("Parent/carer", aliases=("Parent", "Parent or carer", "Parents/carers", "Contact"), width=22,
       note="shown on the POP"),
     C("Language at home", aliases=("Home language", "First language"), width=14,
-      note="shown on the POP"),
+      note="shown on the POP; a roster's `First language` other than English also means EAL"),
 ), markers=("UPN", "Surname"))
 
 STAFF = Table("Staff", (
@@ -283,7 +338,8 @@ STAFF = Table("Staff", (
            "by names them"),
     C("Role", width=24),
     C("Hourly cost", K.MONEY, required=True, aliases=("Cost per hour", "Hourly rate", "Rate"),
-      width=12, note="£ per hour, on-costs included", limits=HOURLY_COST),
+      width=12, note="£ per hour, on-costs included", limits=HOURLY_COST,
+      unit=Unit.MONEY_PER_HOUR),
 ), markers=("Name", "Hourly cost"))
 
 PROVISIONS = Table("Provisions", (
@@ -296,14 +352,15 @@ PROVISIONS = Table("Provisions", (
     C("Delivered by", aliases=("Staff", "Who"), width=18,
       note="who usually delivers it: a Name on the Staff sheet"),
     C("Sessions per week", K.NUMBER, aliases=("Sessions/week", "Sessions a week", "Frequency"),
-      width=10, limits=SESSIONS,
+      width=10, limits=SESSIONS, unit=Unit.SESSIONS,
       note="the usual delivery; class-sheet rows that leave these blank use them"),
     C("Minutes per session", K.NUMBER, aliases=("Minutes", "Session length", "Mins per session",
-                                                 "Duration"), width=10, limits=MINUTES),
+                                                 "Duration"), width=10, limits=MINUTES,
+      unit=Unit.MINUTES),
     C("Weeks", K.NUMBER, aliases=("Number of weeks", "Weeks per term"), width=8, limits=WEEKS,
-      note="weeks in the term"),
+      unit=Unit.WEEKS, note="weeks in the term"),
     C("Resource cost", K.MONEY, aliases=("Resources", "Resource costs"), width=11,
-      limits=RESOURCE_COST,
+      limits=RESOURCE_COST, unit=Unit.MONEY_PER_TERM,
       note="£ per term: shared by a group's pupils; per pupil for 1:1 and quality first "
            "teaching"),
     C("Measure", aliases=("Assessment", "Entry/exit measure"), width=20,
@@ -313,6 +370,10 @@ PROVISIONS = Table("Provisions", (
            "scale)"),
     C("Higher is better", K.YES_NO, choices=YES_NO, width=9,
       note="`N` for scales where a fall is progress (SDQ difficulties); blank means Y"),
+    C("Highest score", K.NUMBER, aliases=("Maximum score", "Max score", "Highest possible score",
+                                           "Out of"), width=9, limits=SCORE,
+      note="optional: the measure's highest possible score (40 for the phonics check); "
+           "`check` warns at a Pre or Post above it"),
 ), markers=("Provision", "Type"))
 
 PROFILES = Table("Profiles", (
@@ -349,11 +410,11 @@ PROVISION_ROWS = Table("Provision table", (
       note="blank: the Provisions default"),
     C("Delivered by", aliases=("Staff", "Who"), width=16, note="blank: the Provisions default"),
     C("Sessions per week", K.NUMBER, aliases=("Sessions/week", "Sessions a week", "Frequency"),
-      width=9, limits=SESSIONS, note="blank: the Provisions default"),
+      width=9, limits=SESSIONS, unit=Unit.SESSIONS, note="blank: the Provisions default"),
     C("Minutes per session", K.NUMBER, aliases=("Minutes", "Session length", "Mins per session",
                                                  "Duration"), width=9, limits=MINUTES,
-      note="blank: the Provisions default"),
-    C("Weeks", K.NUMBER, aliases=("Number of weeks",), width=7, limits=WEEKS,
+      unit=Unit.MINUTES, note="blank: the Provisions default"),
+    C("Weeks", K.NUMBER, aliases=("Number of weeks",), width=7, limits=WEEKS, unit=Unit.WEEKS,
       note="blank: the Provisions default"),
     C("Group", aliases=("Group name", "Group label"), width=10,
       note="blank: everyone on this provision on this sheet"),
@@ -372,7 +433,7 @@ PROVISION_ROWS = Table("Provision table", (
     C("Next step", K.CHOICE, choices=NEXT_STEP, aliases=("Next steps",), width=11,
       note="`Continue` carries the row into next term"),
     C("Cost", K.MONEY, width=10, note="worked out for you; a number typed here overrides it",
-      limits=TYPED_COST),
+      limits=TYPED_COST, unit=Unit.MONEY),
     C("Comments", aliases=("Comment", "Notes"), width=30),
 ), markers=("Pupil", "Provision"))
 
@@ -394,6 +455,61 @@ REVIEW_ROWS = Table("Pupil review table", (
     C("Pupil views", aliases=("Pupil view", "Child views", "Pupil voice"), width=34),
 ), markers=("Pupil", "Attendance"))
 
+# A provision map kept as one long table, a row per pupil per provision (`provmap import`):
+# what each heading means, in the words other tools and home-made sheets use (import.md,
+# section 3).  A `--mapping` file names any other heading by one of these column names.
+_PUPIL_NAME = PUPILS.column("forename"), PUPILS.column("surname")
+LONG_TABLE = Table("Long table", (
+    C("Pupil", aliases=("Pupil name", "Name", "Child", "Student", "Child name",
+                        "Student name", "Full name")),
+    C("Forename", aliases=_PUPIL_NAME[0].aliases),
+    C("Surname", aliases=_PUPIL_NAME[1].aliases),
+    C("UPN", aliases=("Unique pupil number",)),
+    C("Class", aliases=("Reg group", "Registration group", "Registration form", "Reg form",
+                        "Form", "Tutor group")),
+    C("Term"),
+    C("Provision", aliases=("Intervention", "Name of intervention", "Support", "Programme",
+                            "Program", "Provision name", "Intervention name", "Title")),
+    C("Type", K.CHOICE, choices=PROVISION_TYPE, aliases=("Provision type", "Wave")),
+    C("Area of need", K.CHOICE, choices=AREA, aliases=(
+        "Area of concern", "Area", "Broad area", "Need area", "Broad area of need")),
+    C("Delivered by", aliases=("Staff", "Staff member", "Who", "Adult", "Led by", "Provider")),
+    C("Sessions per week", K.NUMBER, unit=Unit.SESSIONS, limits=SESSIONS, aliases=(
+        "Frequency", "Sessions", "Times per week", "Number per week", "Sessions/week",
+        "Sessions a week")),
+    C("Minutes per session", K.NUMBER, unit=Unit.MINUTES, limits=MINUTES, aliases=(
+        "Session length", "Length of session", "Minutes", "Time", "Mins per session")),
+    C("Weeks", K.NUMBER, unit=Unit.WEEKS, limits=WEEKS, aliases=(
+        "Number of weeks", "No. of weeks", "No of weeks", "Duration in weeks")),
+    C("Start date", K.DATE, aliases=("Start", "From", "Date started")),
+    C("End date", K.DATE, aliases=("End", "To", "Date ended")),
+    C("Group", aliases=("Group name",)),
+    C("Group size", K.INTEGER, limits=GROUP_SIZE, aliases=("Number in group",)),
+    C("Hourly cost", K.MONEY, unit=Unit.MONEY_PER_HOUR, limits=HOURLY_COST, aliases=(
+        "Staff cost per hour", "Rate", "Cost per hour", "Hourly rate")),
+    C("Resource cost", K.MONEY, unit=Unit.MONEY_PER_TERM, limits=RESOURCE_COST, aliases=(
+        "Resources", "Resource costs")),
+    C("Cost", K.MONEY, unit=Unit.MONEY, limits=TYPED_COST, aliases=("Total cost",)),
+    C("Measure", aliases=("Assessment", "Assessment used", "Measured by")),
+    C("Measure kind", K.CHOICE, choices=MEASURE_KIND),
+    C("Higher is better", K.YES_NO, choices=YES_NO),
+    C("Lower is better", K.YES_NO, choices=YES_NO),
+    C("Pre", K.SCORE, limits=SCORE, aliases=(
+        "Entry", "Baseline", "Start score", "Start grade", "Entry data", "Entry score",
+        "Pre score")),
+    C("Post", K.SCORE, limits=SCORE, aliases=(
+        "Exit", "End score", "End grade", "Exit data", "Exit score", "Post score")),
+    C("Target", aliases=("Intended outcome", "Outcome sought")),
+    C("Outcome", K.CHOICE, choices=OUTCOME),
+    C("Next step", K.CHOICE, choices=NEXT_STEP, aliases=("Action", "Next steps")),
+    C("Comments", aliases=("Notes", "Impact", "Comment")),
+    # The register's own columns: used to make the register when no roster is given.
+    C("Year group", aliases=PUPILS.column("year_group").aliases),
+    C("SEN status", aliases=PUPILS.column("sen_status").aliases),
+    C("Primary need", aliases=PUPILS.column("primary_need").aliases),
+    C("Date of birth", K.DATE, aliases=PUPILS.column("date_of_birth").aliases),
+), markers=("Pupil", "Provision"))
+
 REFERENCE_SHEETS = ("Settings", "Pupils", "Staff", "Provisions", "Profiles", "Professionals")
 REQUIRED_SHEETS = ("Settings", "Pupils", "Staff", "Provisions")
 SHEET_TABLES = {"Settings": SETTINGS, "Pupils": PUPILS, "Staff": STAFF, "Provisions": PROVISIONS,
@@ -405,6 +521,10 @@ DEFAULT_IMPACT_BANDS = ((2.0, "useful"), (3.0, "substantial"), (4.0, "remarkable
 FIRST_BAND = "modest"
 DEFAULT_SUPPRESS_BELOW = 5
 DEFAULT_LEAVING_YEAR_GROUP = "6"
+
+# Optional rows of the Settings sheet (version 3): who to contact, and what codes mean.
+SENCO_SETTING = "SENCo"              # name and contact, on every document's first page
+GLOSSARY_SETTING = "Glossary"        # `Glossary: WTS` = `working towards the expected standard`
 
 
 # ---------------------------------------------------------------------------------------------

@@ -23,8 +23,8 @@ from typing import Callable
 from .checks import run_checks as check
 from .read.workbook import load
 from .numbers.rollup import FLAG_KINDS, Rollup, rollup
-from .problems import Problem
-from .values import format_money
+from .problems import Code, Problem
+from .values import format_money, plural
 from .write.names import file_name, inside
 
 READING = "Reading the workbook"
@@ -96,7 +96,7 @@ class Figures:
             f"  Cost this term: {format_money(self.cost_term)}; year to date: "
             f"{format_money(self.cost_year)}",
             f"  Flags: {self.flags}" + (f" ({kinds})" if kinds else ""),
-            f"  Problems: {self.errors} errors, {self.warnings} warnings; "
+            f"  Problems: {plural(self.errors, 'error')}, {plural(self.warnings, 'warning')}; "
             f"rows left out: {self.rows_excluded}",
         ]
 
@@ -117,6 +117,12 @@ class TermlyResult:
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.is_error]
+
+    @property
+    def workbook_open(self) -> Problem | None:
+        """The warning that the workbook is open in Excel now (its lock file is beside it),
+        so what was read may miss unsaved changes; None when it is not."""
+        return next((p for p in self.problems if p.code is Code.WORKBOOK_OPEN), None)
 
     @property
     def computable(self) -> bool:

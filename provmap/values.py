@@ -9,13 +9,19 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
-from .schema import Choices
+from .schema import Choices, Unit
 
 
 class BadValue(ValueError):
-    """A cell that cannot be read as what the column needs."""
+    """A cell that cannot be read as what the column needs; ``hint`` says what would be."""
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.hint = hint
 
 
 _NUMBER_JUNK = re.compile(r"[£$,\s\u00a0\u202f']")
@@ -114,6 +120,19 @@ def parse_score(value: object) -> float | None:
     return parse_number(value)
 
 
+def is_age(value: object) -> bool:
+    """True for an age typed as text (`7y 2m`, `7:02`, `86m`): a measure in months."""
+    if not isinstance(value, str):
+        return False
+    text = value.strip().lower()
+    return bool(_AGE_YM.match(text) or _AGE_COLON.match(text) or _AGE_MONTHS.match(text))
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """`1 pupil`, `2 pupils`, `0 provision rows`: a count with its noun, as people say it."""
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
+
 def format_money(v: float) -> str:
     """Money as the school writes it, to the penny: 1234.5 -> `£1,234.50`."""
     return f"£{v:,.2f}"
@@ -208,3 +227,176 @@ def parse_year_group(value: object) -> str | None:
     if m and 1 <= int(m.group(1)) <= 14:
         return str(int(m.group(1)))
     raise BadValue(f"'{text}' is not a year group (use R, N or 1 to 13)")
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers as staff type them: `3 x weekly`, `20 mins`, `1h30`, `12 weeks`, `£1.2k`
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """A number read from what staff typed with its unit or in words.
+
+    ``sessions`` and ``minutes`` are both given for `3 x 20 mins`, in either column: the
+    reader fills the other column from them."""
+
+    value: float
+    sessions: float | None = None
+    minutes: float | None = None
+
+
+#: What each kind of column accepts, for the message when a cell cannot be read.
+ACCEPTS = {
+    Unit.SESSIONS: "type one number of sessions a week: 3, '3 x weekly', '3 times a week', "
+                   "'3/wk', 'daily' (5), 'weekly' (1), 'twice a week' (2), 'fortnightly' "
+                   "(0.5), or '3 x 20 mins'",
+    Unit.MINUTES: "type one number of minutes: 20, '20 mins', '1 hour' (60), '1h30' (90), "
+                  "'1.5 hours' (90), 'half an hour' (30), or '3 x 20 mins'",
+    Unit.WEEKS: "type one number of weeks: 12 or '12 weeks' (a term or half term is not a "
+                "fixed number of weeks, so say how many)",
+    Unit.MONEY: "type one amount: 12.50, '£12.50', '12.50 GBP' or '£1.2k' (1,200)",
+    Unit.MONEY_PER_HOUR: "type one amount an hour: 18.50, '£18.50', '£18.50 per hour' or "
+                         "'18.50 GBP'",
+    Unit.MONEY_PER_TERM: "type one amount a term: 60, '£60', '£60 per term' or '£1.2k' (1,200)",
+}
+
+_N = r"(\d+(?:\.\d+)?|\.\d+)"
+_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+          "eight": 8, "nine": 9, "ten": 10, "once": 1, "twice": 2, "thrice": 3}
+_WN = r"(\d+(?:\.\d+)?|\.\d+|one|two|three|four|five|six|seven|eight|nine|ten|once|twice|thrice)"
+_WEEK = r"(?:(?:a|per|each|every|/|p\s*/?)\s*(?:week|wk)|weekly|pw|p/w|/w)"
+_DAY = r"(?:(?:a|per|each|every|/)\s*day|daily)"
+_FORTNIGHT = (r"(?:(?:a|per|each|every)\s*fortnight|fortnightly|every\s+(?:other|two|2)\s+"
+              r"weeks)")
+_PERIOD = rf"(?P<per>{_WEEK}|{_DAY}|{_FORTNIGHT})"
+_TIMES = r"(?:x|times|sessions?|lessons?|days?|visits?)"
+_MIN = r"(?:m|mins?|minutes?|mns?)\.?"
+_HOUR = r"(?:h|hrs?|hours?)\.?"
+_SESSIONS = re.compile(rf"^(?:(?P<n>{_WN})\s*{_TIMES}?\s*)?{_PERIOD}?$")
+_PAIR = re.compile(rf"^(?:(?P<s>{_WN})\s*(?:x|times|sessions?\s+of|lots\s+of)\s*)?"
+                   rf"(?P<m>{_N})\s*(?P<unit>{_MIN}|{_HOUR})?\s*(?:(?:each|per\s+session)\s*)?"
+                   rf"{_PERIOD}?$")
+_MINUTES = re.compile(rf"^{_N}\s*{_MIN}$")
+_HOURS = re.compile(rf"^(?P<h>{_WN}|an?)\s*{_HOUR}(?:\s*(?:and\s*)?(?P<m>\d{{1,2}})\s*(?:{_MIN})?)?$")
+_CLOCK = re.compile(r"^(\d{1,2}):([0-5]\d)$")
+_WEEKS = re.compile(rf"^(?P<n>{_WN})\s*(?:w|wks?|weeks?)\.?$")
+_MONEY = re.compile(rf"^(?:£|gbp)?\s*{_N}\s*(?P<k>k)?\s*(?:gbp|pounds?)?\s*(?P<per>.*)$")
+_PER_HOUR = re.compile(r"^(?:(?:per|an?|/|p\s*/?)\s*(?:hour|hr|h)|ph|hourly)?$")
+_PER_TERM = re.compile(r"^(?:(?:per|a|/|each)\s*term|termly)?$")
+_PER_NOTHING = re.compile(r"^$")
+_PHRASES = {
+    Unit.MINUTES: {"half an hour": 30, "half hour": 30, "half-hour": 30, "an hour": 60,
+                   "a quarter of an hour": 15, "quarter of an hour": 15, "quarter hour": 15,
+                   "three quarters of an hour": 45, "an hour and a half": 90,
+                   "hour and a half": 90, "one and a half hours": 90, "one hour": 60},
+}
+_RANGE = re.compile(rf"{_N}\s*(?:-|–|—|to|or|/)\s*{_N}")
+_VAGUE = re.compile(r"\b(?:as|when|if)\s+(?:needed|required|necessary)\b|\bvar(?:y|ies|iable)\b|"
+                    r"\bongoing\b|\btb[cad]\b|\bflexible\b|\bapprox|\babout\b|\baround\b|"
+                    r"\bup to\b|~|\bc\.\s*\d|\bhalf[\s-]*term|\bterm|\byear\b|\bad hoc\b|"
+                    r"\bsome\b|\bfew\b|\bseveral\b")
+_DAYS_A_WEEK = 5              # school days: `daily` is 5 sessions a week
+
+
+def _clean_words(text: str) -> str:
+    t = text.strip().lower().replace("×", " x ").replace("*", " x ").replace("½", ".5")
+    t = re.sub(r"(?<![\d.])1/2\b", "half", t)
+    t = t.replace(",", "") if re.search(r"\d,\d{3}", t) else t
+    return " ".join(t.split()).rstrip(".")
+
+
+def _number(word: str) -> Decimal:
+    return Decimal(_WORDS[word]) if word in _WORDS else Decimal(word)
+
+
+def _per_week(per: str | None) -> Decimal:
+    """How many of a period there are in a week: a day 5, a fortnight one half."""
+    if per is None or re.fullmatch(_WEEK, per):
+        return Decimal(1)
+    if re.fullmatch(_DAY, per):
+        return Decimal(_DAYS_A_WEEK)
+    return Decimal("0.5")
+
+
+def _minutes(amount: str, unit: str | None) -> Decimal:
+    n = Decimal(amount)
+    return n * 60 if unit is not None and re.fullmatch(_HOUR, unit) else n
+
+
+def _words(text: str, unit: Unit) -> Amount | None:
+    """The number ``text`` (cleaned) means in a column of ``unit``, or None."""
+    if unit is Unit.SESSIONS or unit is Unit.MINUTES:
+        m = _PAIR.match(text)
+        if m and (m.group("s") or (m.group("unit") and m.group("per"))):
+            sessions = (_number(m.group("s")) if m.group("s") else Decimal(1)) \
+                * _per_week(m.group("per"))
+            minutes = _minutes(m.group("m"), m.group("unit"))
+            s, mi = float(sessions), float(minutes)
+            return Amount(s if unit is Unit.SESSIONS else mi, s, mi)
+    if unit is Unit.SESSIONS:
+        m = _SESSIONS.match(text)
+        if m and (m.group("n") or m.group("per")):
+            n = _number(m.group("n")) if m.group("n") else Decimal(1)
+            return Amount(float(n * _per_week(m.group("per"))))
+        return None
+    if unit is Unit.MINUTES:
+        if text in _PHRASES[Unit.MINUTES]:
+            return Amount(float(_PHRASES[Unit.MINUTES][text]))
+        if m := _MINUTES.match(text):
+            return Amount(float(Decimal(m.group(1))))
+        if m := _HOURS.match(text):
+            h = Decimal(1) if m.group("h") in ("a", "an") else _number(m.group("h"))
+            return Amount(float(h * 60 + Decimal(m.group("m") or 0)))
+        if m := _CLOCK.match(text):
+            return Amount(float(int(m.group(1)) * 60 + int(m.group(2))))
+        return None
+    if unit is Unit.WEEKS:
+        m = _WEEKS.match(text)
+        return Amount(float(_number(m.group("n")))) if m else None
+    m = _MONEY.match(text)
+    if not m:
+        return None
+    per = {Unit.MONEY_PER_HOUR: _PER_HOUR, Unit.MONEY_PER_TERM: _PER_TERM}.get(unit,
+                                                                               _PER_NOTHING)
+    if not per.match(m.group("per")):
+        return None
+    n = Decimal(m.group(1)) * (1000 if m.group("k") else 1)
+    return Amount(float(n))
+
+
+def parse_amount(value: object, unit: Unit) -> tuple[float | None, Amount | None]:
+    """A number column's cell: ``(number, None)`` for a number as :func:`parse_number` reads
+    it, ``(number, Amount)`` when it was written with its unit or in words (the reader
+    says so once per sheet and column), ``(None, None)`` for blank.
+
+    What is not certain stays a :class:`BadValue` whose hint says what is accepted: a range
+    (`2-3`, `15/20 minutes`), `as needed`, `half term`, `a term`, anything else.
+    """
+    try:
+        return parse_number(value), None
+    except BadValue as exc:
+        first = exc
+    if isinstance(value, (time, timedelta)) and unit is Unit.MINUTES:
+        seconds = (value.hour * 3600 + value.minute * 60 + value.second
+                   if isinstance(value, time) else value.total_seconds())
+        if seconds % 60 == 0 and seconds >= 0:          # `1:30` typed, made a time by Excel
+            return seconds / 60, Amount(seconds / 60)
+    if not isinstance(value, str):
+        raise BadValue(str(first), ACCEPTS[unit])
+    text = _clean_words(value)
+    found = _words(text, unit) if len(text) <= 60 else None
+    if found is not None and math.isfinite(found.value):
+        return found.value, found
+    shown = value.strip()
+    if _RANGE.search(text):
+        raise BadValue(f"'{shown}' is a range; provmap needs one number", ACCEPTS[unit])
+    if _VAGUE.search(text):
+        raise BadValue(f"'{shown}' is not one certain number", ACCEPTS[unit])
+    raise BadValue(str(first), ACCEPTS[unit])
+
+
+def format_amount(n: float, unit: Unit) -> str:
+    """A number as the information message shows it: 3, 0.5, `£1,200.00`."""
+    if unit in (Unit.MONEY, Unit.MONEY_PER_HOUR, Unit.MONEY_PER_TERM):
+        return format_money(n)
+    return f"{n:,.2f}".rstrip("0").rstrip(".")

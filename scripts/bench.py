@@ -17,7 +17,11 @@ file, with its peak memory (the child's max RSS from wait4):
   `provmap pop` of the latest year for the same pupils (aim: at most 2x, under 300 MB);
 - `serve` (with --serve): `provmap serve`'s page, from the upload to the downloads being
   ready (check, SENCo rollup, governors' report, POPs, zips), against the termly script
-  writing the same outputs from the command line.
+  writing the same outputs from the command line;
+- `import` (with --import): `provmap import` of the school kept as one long table (every
+  column, with a Term, as .xlsx; and dates only with a third of the numbers in words, as
+  CSV) with its roster, against `provmap new` on the same roster plus reading the table
+  with openpyxl read-only (aim: at most 1.5x, under 300 MB).
 
     python scripts/bench.py                 # 200 and 2,000 pupils
     python scripts/bench.py --sizes 200 2000 20000 --pop
@@ -25,6 +29,7 @@ file, with its peak memory (the child's max RSS from wait4):
     python scripts/bench.py --trust --schools 10 20 40   # the trust report (400-pupil schools)
     python scripts/bench.py --sizes 200 --serve
     python scripts/bench.py --sizes 2000 --evidence
+    python scripts/bench.py --sizes 2000 --import
 """
 
 from __future__ import annotations
@@ -151,6 +156,61 @@ def bench_new_year(n: int, last: Path, repeat: int) -> None:
     shutil.rmtree(work, ignore_errors=True)
 
 
+LONG_TABLE = """
+import random, sys, provmap
+from provmap.dev.mis_roster import write_sims_roster
+from provmap.dev.staff_words import in_words
+from provmap.schema import LONG_TABLE
+from provmap.workbook.totable import EXPORTED, long_table_rows, write_long_table
+m = provmap.load(sys.argv[1])
+write_sims_roster(m.pupils.values(), sys.argv[2], m.settings.school)
+write_long_table(long_table_rows(m), sys.argv[3])
+rows, rng = long_table_rows(m, term=False, dates="always"), random.Random(19)
+for r in rows:
+    for k, v in r.items():
+        unit = LONG_TABLE.by_key[k].unit
+        if unit is not None and v is not None and rng.random() < 1 / 3:
+            r[k] = in_words(v, unit, rng)
+write_long_table(rows, sys.argv[4], [k for k in EXPORTED if k != "term"])
+print(len(rows))
+"""
+
+
+def bench_import(n: int, school_path: Path, repeat: int) -> None:
+    """`import` of the school's long table against `new` on its roster plus reading the
+    table with openpyxl read-only."""
+    work = Path(tempfile.mkdtemp(prefix="bench-import-"))
+    roster, table, words = work / "roster.csv", work / "table.xlsx", work / "table.csv"
+    rows = subprocess.run([PY, "-c", LONG_TABLE, str(school_path), str(roster), str(table),
+                           str(words)], check=True, cwd=ROOT, capture_output=True,
+                          text=True).stdout.strip()
+
+    def fresh(cmd_for) -> tuple[float, float]:
+        runs = []
+        for i in range(repeat):
+            out = work / f"out-{i}-{time.monotonic_ns()}.xlsx"
+            runs.append(run(cmd_for(out)))
+            out.unlink(missing_ok=True)
+        return min(t for t, _ in runs), max(m for _, m in runs)
+
+    t_new, mb_new = fresh(lambda o: [PY, "-m", "provmap", "new", str(o), "--school", "S",
+                                     "--year", "2025-26", "--pupils", str(roster)])
+    t_read, mb_read = best([PY, "-c", OPENPYXL, str(table)], repeat)
+    t_imp, mb_imp = fresh(lambda o: [PY, "-m", "provmap", "import", str(table), str(o),
+                                     "--pupils", str(roster), "--school", "S"])
+    t_csv, mb_csv = fresh(lambda o: [PY, "-m", "provmap", "import", str(words), str(o),
+                                     "--pupils", str(roster), "--school", "S"])
+    floor = t_new + t_read
+    print(f"{n:>7} {'new':<10} {t_new:>8.2f} {mb_new:>6.0f}   (on the roster)")
+    print(f"{n:>7} {'openpyxl':<10} {t_read:>8.2f} {mb_read:>6.0f}   (reading the table: "
+          f"{rows} rows)")
+    print(f"{n:>7} {'import':<10} {t_imp:>8.2f} {mb_imp:>6.0f}   x{t_imp / floor:.2f} of new + "
+          "read (aim: at most 1.5x, under 300 MB)")
+    print(f"{n:>7} {'  csv':<10} {t_csv:>8.2f} {mb_csv:>6.0f}   x{t_csv / floor:.2f} (dates "
+          "only, a third in words)")
+    shutil.rmtree(work, ignore_errors=True)
+
+
 def serve_once(path: Path) -> tuple[float, float]:
     """(seconds from the upload to the downloads being ready, seconds to download the
     everything-zip) on a real `provmap serve`, as the page's form and JavaScript do it."""
@@ -204,6 +264,9 @@ def main() -> None:
                     help="also time evidence packs over two years (2,000-pupil school)")
     ap.add_argument("--serve", action="store_true",
                     help="also time the page of provmap serve against the termly script")
+    ap.add_argument("--import", dest="import_", action="store_true",
+                    help="also time provmap import of the school as a long table against new "
+                         "+ reading the table")
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "provmap-bench")
     args = ap.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
@@ -226,6 +289,8 @@ def main() -> None:
         shutil.rmtree(out, ignore_errors=True)
         if args.new_year:
             bench_new_year(n, path, repeat)
+        if args.import_:
+            bench_import(n, path, repeat)
         if args.serve:
             termly = Path(tempfile.mkdtemp(prefix="bench-termly-"))
             t_script = min(run([PY, str(ROOT / "scripts" / "termly_rollup.py"), str(path),

@@ -5,6 +5,7 @@
     python scripts/make_example.py --pupils 2000 --year 2024-25 --out /tmp/big-2024-25.xlsx
     python scripts/make_example.py --years 3 --out /tmp/history     # 2023-24 to 2025-26
     python scripts/make_example.py --trust 40 --pupils 400 --out /tmp/trust
+    python scripts/make_example.py --examples    # workbooks/examples/: an MIS roster, a long table
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from provmap.dev.example import MOST_SCHOOLS, YEAR, write_example, write_trust  # noqa: E402
+from provmap.dev.example_files import write_example_files  # noqa: E402
 from provmap.dev.example_years import write_history  # noqa: E402
 
 WORKBOOKS = ROOT / "workbooks"
@@ -40,12 +42,22 @@ def main(argv: list[str] | None = None) -> int:
                              "(default without --out: 2 years into workbooks/)")
     parser.add_argument("--out", type=Path, help="the workbook to write (with --trust or "
                         "--years: the folder)")
+    parser.add_argument("--examples", action="store_true",
+                        help="write the example school's register as an MIS exports it and "
+                             f"its {YEAR} provision as one long table, into the folder --out "
+                             "(default workbooks/examples/), for provmap new --pupils and "
+                             "provmap import")
     args = parser.parse_args(argv)
     if args.pupils < 20:
         parser.error("--pupils must be at least 20")
-    if args.out is None and args.trust is None and args.years is None:
+    if args.out is None and args.trust is None and args.years is None and not args.examples:
         args.out, args.years = WORKBOOKS, 2
     start = time.perf_counter()
+    if args.examples:
+        paths = write_example_files(args.out or WORKBOOKS / "examples")
+        for path in paths:
+            print(f"Wrote {path} ({path.stat().st_size / 1024:,.0f} KB)")
+        return 0
     if args.trust is not None:
         if not 1 <= args.trust <= MOST_SCHOOLS:
             parser.error(f"--trust must be from 1 to {MOST_SCHOOLS}")

@@ -68,6 +68,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"termly_rollup: {args.workbook}: {exc}", file=sys.stderr)
         return 2
     f = result.figures
+    if result.workbook_open is not None:
+        print(f"termly_rollup: warning: {result.workbook_open.message} "
+              f"({result.workbook_open.hint})", file=sys.stderr)
 
     errors = result.errors
     if errors:

@@ -53,7 +53,7 @@ def test_a_changed_column_makes_the_guide_stale(monkeypatch):
 
 
 def test_the_guides_links_lead_somewhere():
-    for name in ("workbook-format.md", "senco-year.md"):
+    for name in ("workbook-format.md", "senco-year.md", "import.md"):
         text = (DOCS / name).read_text()
         headings = {schema_doc.anchor(h) for h in re.findall(r"^#+ (.+)$", text, re.M)}
         for target in re.findall(r"\]\(([^)]+)\)", text):

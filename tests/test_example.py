@@ -292,3 +292,62 @@ def test_make_example_writes_both_years_by_default(tmp_path, monkeypatch):
     assert script.main(["--year", "2024-25", "--pupils", "30", "--out",
                         str(tmp_path / "x.xlsx")]) == 0
     assert provmap.load(tmp_path / "x.xlsx").settings.academic_year == "2024-25"
+
+
+# --- nothing impossible on paper ------------------------------------------------------------
+
+
+def test_no_score_passes_its_measures_highest(two_years):
+    """What reaches parents is possible: no phonics check over 40, no 12 of 10 targets."""
+    for m in two_years:
+        highest = {p.name: p.highest_score for p in m.provisions.values()}
+        assert highest["Phonics catch-up group"] == 40
+        assert highest["Speech and language therapy"] == 10
+        for r in m.provision_rows():
+            top = highest.get(r.provision)
+            if top is not None:
+                assert r.pre is None or 0 <= r.pre <= top, (r.sheet, r.row)
+                assert r.post is None or 0 <= r.post <= top, (r.sheet, r.row)
+        assert not [p for p in provmap.check(m) if p.code == "score-above-highest"]
+
+
+def test_a_pupils_text_calls_them_he_or_she_never_both(two_years):
+    import re
+    for m in two_years:
+        words: dict[str, set[str]] = {}
+        for r in m.review_rows():
+            text = " ".join(t or "" for t in (*(t for t, _ in r.targets), r.staff_views,
+                                               r.parent_views, r.pupil_views))
+            words.setdefault(r.upn, set()).update(re.findall(r"\b(he|she)\b", text.lower()))
+        assert any(words.values())
+        assert all(len(w) <= 1 for w in words.values())
+
+
+def test_each_professional_has_one_role_in_a_year(two_years):
+    for m in two_years:
+        roles: dict[str, set[str]] = {}
+        for r in m.professionals:
+            roles.setdefault(r.name, set()).add(r.role_or_service)
+        assert len(roles) >= 4 and all(len(rs) == 1 for rs in roles.values())
+
+
+def test_the_example_has_a_senco_and_a_glossary_row(two_years, tmp_path):
+    for m in two_years:
+        assert m.settings.senco and m.settings.senco.startswith("M")
+        assert set(m.settings.glossary) == {"WTS"}
+    schools = write_trust(tmp_path, 3, pupils=40, workers=1)
+    assert len({provmap.load(p).settings.senco for p in schools}) == 3
+
+
+def test_the_shipped_workbooks_are_what_make_example_writes(two_years):
+    """workbooks/ is regenerated whenever the generator changes (python scripts/make_example.py)."""
+    shipped = Path(__file__).resolve().parent.parent / "workbooks"
+    for m in two_years:
+        ship = provmap.load(shipped / f"Provision map {m.settings.academic_year}.xlsx")
+        assert [(r.sheet, r.upn, r.provision, r.pre, r.post, r.outcome, r.next_step)
+                for r in ship.provision_rows()] == \
+            [(r.sheet, r.upn, r.provision, r.pre, r.post, r.outcome, r.next_step)
+             for r in m.provision_rows()]
+        assert ship.settings == m.settings
+        assert ship.professionals and [(r.upn, r.name) for r in ship.professionals] == \
+            [(r.upn, r.name) for r in m.professionals]

@@ -144,3 +144,87 @@ def test_libreoffice_opens_it(make_workbook, tmp_path):
                    check=True, capture_output=True, timeout=120)
     pdf = Path(tmp_path, path.with_suffix(".pdf").name)
     assert pdf.exists() and pdf.stat().st_size > 2000
+
+
+# --- on paper ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def example_rollup(tmp_path_factory):
+    from provmap.dev.example import write_example
+    path = write_example(tmp_path_factory.mktemp("ex") / "Provision map 2025-26.xlsx")
+    m = provmap.load(path)
+    r = rollup(m, today=date(2026, 7, 3))
+    return openpyxl.load_workbook(write_senco(r, tmp_path_factory.mktemp("out"))), r
+
+
+def test_every_sheet_prints_on_a4_at_100_per_cent_with_its_header_repeated(example_rollup):
+    """Manual page breaks need a fixed scale (Excel ignores them when fitting to a page);
+    the widths are worked out so that 100% fits the paper."""
+    wb, _ = example_rollup
+    for ws in wb.worksheets:
+        assert ws.page_setup.paperSize == 9 and ws.page_setup.scale in (None, 100), ws.title
+        assert not ws.sheet_properties.pageSetUpPr or not ws.sheet_properties.pageSetUpPr.fitToPage
+        assert "&A" in ws.oddHeader.center.text                # the sheet's name on each page
+        if ws.title != "Summary":
+            assert ws.print_title_rows == "$2:$2", ws.title
+    assert wb["Summary"].page_setup.orientation == "portrait"
+    assert wb["By pupil"].page_setup.orientation == "landscape"
+
+
+def test_by_provision_prints_in_two_parts_each_with_the_provision(example_rollup):
+    wb, _ = example_rollup
+    ws = wb["By provision"]
+    header = [c.value for c in ws[2]]
+    assert header[:7] == ["Provision", "Type", "Area of need", "Pupils", "Groups", "Cost",
+                          "Cost per pupil"]
+    assert [b.id for b in ws.col_breaks.brk] == [header.index("Measure")]
+    assert ws.print_title_cols == "$A:$A"
+    assert ws.auto_filter.ref.startswith("A2:P")              # still one filterable table
+
+
+def test_the_total_keeps_the_last_two_rows_with_it(make_workbook, tmp_path):
+    """A long By provision: every page break falls at least two rows before the total."""
+    provisions = [{"Provision": f"Provision {i:02d} with a long name to wrap", "Type": "1:1",
+                   "Area of need": "C&L", "Delivered by": "TA", "Sessions per week": 1,
+                   "Minutes per session": 30, "Weeks": 10} for i in range(60)]
+    rows = [{"Pupil": "Jonathan Smith", "Provision": p["Provision"]} for p in provisions]
+    m = provmap.load(make_workbook(provisions=provisions,
+                                   sheets={"3O Autumn": {"provision": rows}}))
+    wb = openpyxl.load_workbook(write_senco(rollup(m, today=TODAY), tmp_path))
+    ws = wb["By provision"]
+    total = next(c.row for c in ws["A"] if c.value == "Total")
+    breaks = [b.id for b in ws.row_breaks.brk]
+    assert breaks and max(breaks) <= total - 3                 # rows total-2, -1 and total
+
+
+def test_the_summary_says_when_and_by_whom(example_rollup):
+    wb, r = example_rollup
+    lines = [c.value for c in wb["Summary"]["A"][:4] if c.value]
+    senco = r.map.settings.senco
+    assert f"Produced on 3 July 2026 by Hollins Park Primary School (SENCo: {senco})." in lines
+
+
+def test_a_gain_below_zero_never_splits_from_its_sign(example_rollup):
+    wb, r = example_rollup
+    ws = wb["Flags"]
+    col = [c.value for c in ws[2]].index("Detail") + 1
+    details = [ws.cell(row, col).value for row in range(3, ws.max_row + 1)]
+    assert any("gain \u22122" in d or "gain \u22121" in d for d in details if d)
+    assert not any("gain -" in d for d in details if d)
+
+
+def test_the_summary_keys_the_codes_the_rollup_prints(example_rollup):
+    """Need codes, roles and measures, explained once at the foot of the Summary (from the
+    glossary: the common codes and the school's Glossary rows)."""
+    wb, r = example_rollup
+    texts = [c.value for c in wb["Summary"]["A"] if isinstance(c.value, str)]
+    assert "Key to the codes in this workbook" in texts
+    start = texts.index("Key to the codes in this workbook")
+    entries = texts[start + 1:]
+
+    def keyed(code: str) -> bool:
+        return any(t.startswith(f"{code}: ") for t in entries)
+    needs = set(r.by_pupil["Primary need"].dropna())
+    assert all(keyed(c) for c in needs | {"SALT", "ELSA", "SDQ", "Boxall", "1:1"})
+    assert not keyed("WTS")                      # the rollup never prints attainment

@@ -302,7 +302,7 @@ def test_cli_writes_the_report_and_names_what_was_left_out(folder, tmp_path, cap
     err = capsys.readouterr().err
     assert code == 0
     assert (tmp_path / "Northern Lights 2025-26 Spring - Trust report.xlsx").exists()
-    assert "Not included: oak.xlsx" in err and "Cedar Primary: 1 rows" in err
+    assert "Not included: oak.xlsx" in err and "Cedar Primary: 1 row of Spring left out" in err
 
 
 def test_cli_refusals_are_one_sentence_exit_2(folder, tmp_path, capsys):

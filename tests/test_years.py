@@ -331,14 +331,20 @@ def test_leaving_year_group_setting_is_used(school, tmp_path):
 # --------------------------------------------------------------------------- command line
 
 def test_cli_bad_input_lines(school, tmp_path, capsys):
+    # a UPN that matches no pupil is a mistake in the command: nothing written, exit 2 (as pop)
     code = main(["evidence", *map(str, school), "--pupil", ty.JONATHAN, "A999",
-                 ty.ZARA, "--out", str(tmp_path)])
+                 ty.ZARA, "--out", str(tmp_path / "none")])
+    out = capsys.readouterr()
+    assert code == 2 and not (tmp_path / "none").exists()
+    assert out.err.strip().splitlines()[-1] == (
+        "provmap: no pupil with UPN A999 is on the register of any workbook given (2024-25, "
+        "2025-26); nothing was written. Check the UPN and run the command again.")
+    code = main(["evidence", *map(str, school), "--pupil", ty.JONATHAN, ty.ZARA, "--out",
+                 str(tmp_path)])
     out = capsys.readouterr()
     assert code == 1
     err = out.err.strip().splitlines()
     assert err == [
-        "provmap: No pupil with UPN A999 is on the register of any workbook given (2024-25, "
-        "2025-26); no pack for them.",
         f"provmap: Zara Ali ({ty.ZARA}) has no provision recorded in any year given; no "
         "evidence pack written for them."]
     assert "2024-25 (Provision map 2024-25.xlsx): 1 provision row with errors left out" \

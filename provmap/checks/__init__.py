@@ -33,6 +33,7 @@ CHECKS = (
     progress.review_views,
     progress.date_order,
     ranges.unlikely_scores,
+    ranges.above_highest,
     ranges.dates_in_year,
 )
 

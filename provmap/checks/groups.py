@@ -7,7 +7,7 @@ from typing import Iterator
 from ..delivery import row_delivery
 from ..model import Map
 from ..problems import Code, Problem, info, warning
-from ..values import format_money
+from ..values import format_money, plural
 from .context import Context
 
 _DELIVERY = (("delivered_by", "Delivered by"), ("sessions_per_week", "Sessions per week"),
@@ -20,8 +20,8 @@ def group_sizes(m: Map, ctx: Context) -> Iterator[Problem]:
         for r in rows:
             if r.group_size is not None and r.group_size < counted:
                 yield warning(Code.GROUP_SIZE_SMALLER, r.sheet, r.at("group_size"),
-                              f"Group size {r.group_size} is smaller than the {counted} pupils "
-                              f"recorded on {r.provision}"
+                              f"Group size {r.group_size} is smaller than the "
+                              f"{plural(counted, 'pupil')} recorded on {r.provision}"
                               f"{' group ' + r.group if r.group else ''} in {r.term}.",
                               "correct the Group size, or clear it to use the count")
                 break

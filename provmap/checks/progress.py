@@ -35,7 +35,10 @@ def target_counts(m: Map, ctx: Context) -> Iterator[Problem]:
 
 
 def assessments(m: Map, ctx: Context) -> Iterator[Problem]:
-    """Missing Pre where there is a measure; missing Post once the term is over."""
+    """Missing Pre where there is a measure; missing Post once the term is over.  A Pre or
+    Post that was typed but could not be read already has its error: it is not also
+    missing."""
+    unreadable = {(p.sheet, p.cell) for p in m.problems if p.is_error and p.cell}
     for r in m.provision_rows():
         if r.upn is None or r.provision is None:
             continue
@@ -46,12 +49,14 @@ def assessments(m: Map, ctx: Context) -> Iterator[Problem]:
                 r.pre is None and r.post is None:
             continue
         name = m.pupils[r.upn].name
-        if r.pre is None and r.layout.columns.get("pre"):
+        if r.pre is None and r.layout.columns.get("pre") and \
+                (r.sheet, r.at("pre")) not in unreadable:
             yield warning(Code.MISSING_PRE, r.sheet, r.at("pre"),
                           f"{name} has no Pre (entry) assessment for {r.provision}, so their "
                           "progress cannot be measured.",
                           "record the entry assessment")
-        if r.post is None and r.term in ctx.finished_terms and r.layout.columns.get("post"):
+        if r.post is None and r.term in ctx.finished_terms and r.layout.columns.get("post") \
+                and (r.sheet, r.at("post")) not in unreadable:
             yield warning(Code.MISSING_POST, r.sheet, r.at("post"),
                           f"{r.term} is over but {name} has no Post (exit) assessment for "
                           f"{r.provision}.", "record the exit assessment")

@@ -1,6 +1,7 @@
 """"Is this right?" checks that need more than one cell: a score against its provision's
-measure kind, and dates against the academic year.  The single-cell ranges (negative or
-absurd counts, durations and money) are declared in the schema and applied by the reader.
+measure kind and highest score, and dates against the academic year.  The single-cell
+ranges (negative or absurd counts, durations and money) are declared in the schema and
+applied by the reader.
 """
 
 from __future__ import annotations
@@ -38,6 +39,24 @@ def unlikely_scores(m: Map, ctx: Context) -> Iterator[Problem]:
                               f"{'an age' if provision.measure_kind == 'months' else 'a standardised score'}"
                               f"; expected {words}.",
                               "check the score, and that it is in the provision's measure")
+
+
+def above_highest(m: Map, ctx: Context) -> Iterator[Problem]:
+    """A Pre or Post above the highest score its provision's measure allows (the Provisions
+    sheet's Highest score): what would reach parents as "36 -> 46" on a check out of 40."""
+    for r in m.provision_rows():
+        provision = m.provision(r.provision)
+        highest = provision.highest_score if provision else None
+        if highest is None:
+            continue
+        for key, value in (("pre", r.pre), ("post", r.post)):
+            if value is not None and value > highest:
+                yield warning(Code.SCORE_ABOVE_HIGHEST, r.sheet, r.at(key),
+                              f"{key.capitalize()} for {provision.name} is {value:g}, above "
+                              f"the highest score of {provision.measure or 'its measure'} "
+                              f"({highest:g}, on the Provisions sheet): is this right?",
+                              "check the score; or correct Highest score on the Provisions "
+                              "sheet")
 
 
 def academic_year_span(m: Map) -> tuple[date, date] | None:

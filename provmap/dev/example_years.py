@@ -28,8 +28,8 @@ from pathlib import Path
 from .. import schema
 from .this_year import (CATCH_UP, ESTABLISHMENT, FORENAMES, SCHOOL, SURNAMES, YEARS,
                       ExamplePupil, SchoolYear, catch_up, choose, class_names, finish_year, gain,
-                      group_sizes, measure_value, needs, new_pupil, register_order, review,
-                      row_frame, set_scores, this_year, upn)
+                      group_sizes, measure_value, needs, new_pupil, on_scale, register_order,
+                      review, row_frame, set_scores, this_year, upn)
 from ..calendar import default_term_dates, start_year
 from ..workbook.defaults import DEFAULT_PROVISIONS
 from ..workbook.standard import ExampleData, new_workbook
@@ -147,7 +147,8 @@ def year_before(later: SchoolYear, pupils: int, seed: int, establishment: int) -
     data, autumn = finish_year(rng, year0, people, sen, class_order, term_names, rows, reviews,
                                prov, notes=("Year 6 transition meetings with the secondary "
                                             "SENCos in June.",
-                                            "Order a second Lego therapy set for the autumn."))
+                                            "Order a second Lego therapy set for the autumn."),
+                               establishment=establishment)
     return SchoolYear(year, data, people, autumn, names, serial)
 
 
@@ -209,15 +210,13 @@ def _plans(rng: random.Random, pupils: list[ExamplePupil], later_plan: Plan,
 
 
 def _plausible(provision: dict, value: float) -> float:
-    """Keep a score worked out backwards on its scale."""
-    kind, measure = provision.get("Measure kind"), provision.get("Measure") or ""
+    """Keep a score worked out backwards on its scale (up to its Highest score)."""
+    kind = provision.get("Measure kind")
     if kind == "months":
         return max(30, value)
     if kind == "standardised":
         return max(55, value)
-    if "SDQ" in measure:
-        return min(40, max(0, value))
-    return max(0, value)
+    return on_scale(provision, value)
 
 
 def _scores(rng: random.Random, row: dict, provision: dict, p: ExamplePupil, ti: int,

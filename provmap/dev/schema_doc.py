@@ -18,7 +18,7 @@ from pathlib import Path
 from .. import schema
 from ..schema import Choices, Column, Kind, Table
 
-GUIDE = Path(__file__).resolve().parent.parent / "docs" / "workbook-format.md"
+GUIDE = Path(__file__).resolve().parents[2] / "docs" / "workbook-format.md"
 
 _BLOCK = re.compile(r"(<!-- generated: (?P<name>[^>]+?) -->\n)(?P<body>.*?)(<!-- end generated -->)",
                     re.S)
@@ -102,7 +102,7 @@ def settings_table() -> str:
     for key, value, note in settings_rows("(the school's name)", "2025-26",
                                           schema.DEFAULT_TERMS, {}):
         shown = value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else value
-        shown = f"{shown:g}" if isinstance(shown, float) else shown
+        shown = f"{shown:g}" if isinstance(shown, float) else "" if shown is None else shown
         lines.append(f"| **{_cell(key)}** | {_cell(note)} | {_cell(str(shown))} |")
     return "\n".join(lines) + "\n"
 
@@ -139,6 +139,8 @@ def ranges_table() -> str:
         lines.append(f"| **Pre**, **Post** of a `{kind}` measure | Provision table | | "
                      f"outside {low:g} to {high:g}{' months' if kind == 'months' else ''} "
                      f"({_cell(words)}) |")
+    lines.append("| **Pre**, **Post** | Provision table | | above the provision's **Highest "
+                 "score** (Provisions), where it has one |")
     lines.append(f"| **Start date**, **End date** | Provision table | | more than "
                  f"{SLACK.days} days outside the academic year's terms |")
     return "\n".join(lines) + "\n"

@@ -119,7 +119,7 @@ REVIEW_TARGETS = {
                      "Follow a 2-step instruction first time", "Play a turn-taking game with a "
                      "friend"),
     schema.SEMH_AREA: ("Stay in class for the whole lesson", "Use the calm corner when upset",
-                       "Name how he or she feels using the zones", "Settle in the morning "
+                       "Name how {he} feels using the zones", "Settle in the morning "
                        "within 5 minutes"),
     schema.S_AND_P: ("Write on the line with a pencil grip", "Get changed for PE with little "
                      "help", "Use the writing slope every lesson"),
@@ -131,13 +131,20 @@ STAFF_VIEWS = ("Settled well and is trying hard.", "Progress in small steps; nee
                "movement breaks.", "Attendance has affected progress.", "Has made good "
                "progress towards all targets.")
 PARENT_VIEWS = ("Happy with the support; reads at home most nights.", "Worried about "
-                "friendships at playtime.", "Pleased: he talks about the group at home.",
-                "Would like more ideas to help with maths at home.", "Feels she is calmer "
+                "friendships at playtime.", "Pleased: {he} talks about the group at home.",
+                "Would like more ideas to help with maths at home.", "Feels {he} is calmer "
                 "after school.", "Happy with progress.", "Mornings are still hard.")
 PUPIL_VIEWS = ("I like the Lego group.", "Reading is getting easier.", "I don't like it when "
                "it is noisy.", "I like working with Mrs Patel.", "I can do my times tables "
                "now!", "I want to be better at writing.", "Playtime is better now.")
 ATTAINMENT = ("PKS", "WTS", "WTS", "EXS", "EXS", "GDS")
+GIRLS_FROM = FORENAMES.index("Olivia")      # the forenames list: boys' names, then girls'
+
+
+def pronoun(forename: str) -> str:
+    """`he` or `she` for a pupil, from the forename list, so that one child's review never
+    calls them both."""
+    return "she" if forename in FORENAMES[GIRLS_FROM:] else "he"
 STRENGTHS = {
     schema.C_AND_I: "Good eye contact with familiar adults; enjoys sharing news.",
     schema.C_AND_L: "Strong visual memory; good at practical maths.",
@@ -158,8 +165,21 @@ PROFESSIONALS = (("Speech and language therapist (NHS)", "SALT"),
                  ("Community paediatrician", "Paediatrician"),
                  ("Specialist teacher, sensory support", "Sensory support"),
                  ("School nurse", "Nurse"))
-PRO_NAMES = ("Dr R. Mensah", "Ms J. Carter", "Mr D. Hale", "Mrs S. Begum", "Dr L. Novak",
-             "Ms K. O'Neill", "Mr T. Adeyemi", "Mrs H. Lord")
+# Each professional has one role: the local service's named people, one or two a service.
+PRO_NAMES = {
+    "Speech and language therapist (NHS)": ("Ms J. Carter", "Mr D. Hale"),
+    "Educational psychologist": ("Dr R. Mensah",),
+    "CAMHS practitioner": ("Mrs S. Begum",),
+    "Occupational therapist": ("Ms K. O'Neill",),
+    "Community paediatrician": ("Dr L. Novak",),
+    "Specialist teacher, sensory support": ("Mr T. Adeyemi",),
+    "School nurse": ("Mrs H. Lord",),
+}
+# The school's SENCo, for the Settings sheet (a trust's schools each have their own).
+SENCOS = ("Mrs D. Ashby, 01632 960418", "Mr P. Conway, 01632 960257",
+          "Ms R. Fairley, 01632 960733", "Mrs N. Gill, 01632 960914")
+# A school's own wording of a code for the key POPs and packs print.
+SCHOOL_GLOSSARY = {"Glossary: WTS": "working towards the expected standard for the year group"}
 
 EXTRA_STAFF = [
     {"Name": "Mrs Patel", "Role": "HLTA (nurture)", "Hourly cost": 24},
@@ -297,13 +317,13 @@ def this_year(pupils: int, seed: int, terms: int, establishment: int) -> SchoolY
     data, autumn = finish_year(rng, year0, people, sen, class_order, term_names, rows, reviews,
                                prov, notes=("Book the EP for two Y4 consultations in the spring.",
                                             "Nurture group moves to the library on Thursdays "
-                                            "from January."))
+                                            "from January."), establishment=establishment)
     return SchoolYear(YEAR, data, people, autumn, set(picks), serial)
 
 
 def finish_year(rng: random.Random, year0: int, people: list, sen: list, class_order: list[str],
                 term_names: tuple[str, ...], rows: dict, reviews: dict, prov: dict,
-                notes: tuple[str, ...]) -> tuple[ExampleData, dict]:
+                notes: tuple[str, ...], establishment: int) -> tuple[ExampleData, dict]:
     """The end of making any year: cost overrides, the Autumn rows kept for the year after,
     private fields dropped, profiles and professionals, and the year's data (in this order:
     the random draws must stay in sequence for the same seed to give the same school)."""
@@ -316,6 +336,7 @@ def finish_year(rng: random.Random, year0: int, people: list, sen: list, class_o
         provisions=list(DEFAULT_PROVISIONS), classes=class_order, terms=term_names,
         profiles=profiles, professionals=professionals, provision_rows=rows,
         review_rows=reviews, created=datetime(year0, 9, 1, 8, 0),
+        settings={"SENCo": SENCOS[establishment // 100 % len(SENCOS)], **SCHOOL_GLOSSARY},
         extra_sheets={"SENCo notes": [["SENCo notes (not read by provmap)"],
                                       *([n] for n in notes)]})
     return data, autumn
@@ -436,7 +457,7 @@ def profiles_and_professionals(rng: random.Random, sen: list[ExamplePupil], year
             since = date(year0 - rng.randrange(0, 3), rng.randrange(1, 13), 1)
             latest = date(year0, rng.randrange(9, 13), rng.randrange(1, 28))
             professionals.append({
-                "Pupil": p.name, "UPN": p.row["UPN"], "Name": rng.choice(PRO_NAMES),
+                "Pupil": p.name, "UPN": p.row["UPN"], "Name": rng.choice(PRO_NAMES[role]),
                 "Role or service": role, "Involved since": since,
                 "Latest report": latest if rng.random() < 0.7 else latest.strftime("%d/%m/%Y"),
                 "Notes": f"{short} report on file; next review in the spring."})
@@ -507,10 +528,17 @@ def _row(rng: random.Random, p: ExamplePupil, provision: dict, term: str, ti: in
     post = pre + gain(rng, provision)
     if provision.get("Higher is better") == "N":
         post = pre - gain(rng, provision)
-    post = max(0, post)
+    post = on_scale(provision, post)
     last_post[key] = post
     set_scores(rng, row, provision, pre, post)
     return row
+
+
+def on_scale(provision: dict, score: float) -> float:
+    """A score kept on its measure's scale: from 0 up to its Highest score, if it has one
+    (no phonics check over 40, no more than 10 of 10 SALT targets met)."""
+    highest = provision.get("Highest score")
+    return max(0, score if highest is None else min(highest, score))
 
 
 def set_scores(rng: random.Random, row: dict, provision: dict, pre: float, post: float) -> None:
@@ -587,7 +615,8 @@ def _outcome(rng: random.Random, r: dict, unfinished: bool) -> None:
 def review(rng: random.Random, p: ExamplePupil, ti: int, summer: bool) -> dict:
     ks1 = p.year in ("R", "1", "2")
     row: dict[str, Any] = {"Pupil": p.name, "UPN": p.row["UPN"]}
-    pool = [t.format(y=p.year) for t in REVIEW_TARGETS.get(p.area, REVIEW_TARGETS[None])]
+    he = pronoun(p.row["Forename"])
+    pool = [t.format(y=p.year, he=he) for t in REVIEW_TARGETS.get(p.area, REVIEW_TARGETS[None])]
     n = rng.choice((2, 3, 3))
     done = not (summer and ks1)
     for k, target in enumerate(rng.sample(pool, min(n, len(pool))), start=1):
@@ -603,7 +632,7 @@ def review(rng: random.Random, p: ExamplePupil, ti: int, summer: bool) -> dict:
         for subject in ("Reading", "Writing", "Maths"):
             row[subject] = rng.choice(ATTAINMENT)
     row["Staff views"] = rng.choice(STAFF_VIEWS)
-    row["Parent views"] = rng.choice(PARENT_VIEWS)
+    row["Parent views"] = rng.choice(PARENT_VIEWS).format(he=he)
     row["Pupil views"] = rng.choice(PUPIL_VIEWS)
     return row
 

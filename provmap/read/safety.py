@@ -37,10 +37,42 @@ def inspect_file(path: Path) -> None:
                       "read it and that it is not on a disconnected drive.") from None
 
 
+def lock_file_for(path: Path) -> Path | None:
+    """Excel's lock file beside a workbook (`~$Provision map.xlsx`; the Office programs
+    sometimes drop the name's first two letters) or LibreOffice's (`.~lock.NAME#`): the
+    workbook is open in one of them now, and its unsaved changes are not in the file."""
+    name = path.name
+    for candidate in (f"~${name}", f"~${name[2:]}", f".~lock.{name}#"):
+        lock = path.with_name(candidate)
+        try:
+            if lock.is_file():
+                return lock
+        except OSError:
+            return None
+    return None
+
+
+def workbook_of_lock_file(path: Path) -> str | None:
+    """The workbook a lock file stands for, when ``path`` is one (`~$X.xlsx`, `.~lock.X#`)."""
+    name = path.name
+    if name.startswith("~$") and len(name) > 2:
+        return name[2:]
+    if name.startswith(".~lock.") and name.endswith("#"):
+        return name[len(".~lock."):-1]
+    return None
+
+
 def _inspect(path: Path) -> None:
     if not path.exists():
         raise _refuse(Code.FILE_NOT_FOUND, path,
                       "there is no file here. Check the file name and folder.")
+    workbook = workbook_of_lock_file(path)
+    if workbook is not None and path.is_file() and path.stat().st_size < 65536:
+        raise _refuse(Code.LOCK_FILE, path,
+                      f"this is the lock file Excel (or LibreOffice) keeps beside '{workbook}' "
+                      "while it is open, not a workbook. Give the workbook itself: "
+                      f"'{workbook}' (save and close it in Excel first, so provmap reads "
+                      "your latest changes).")
     if path.is_dir():
         raise _refuse(Code.NOT_A_WORKBOOK, path,
                       "this is a folder, not a workbook. Give the path of the .xlsx file.")

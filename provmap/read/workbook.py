@@ -28,13 +28,14 @@ from ..model import (ClassTermSheet, get_column_letter, Layout, Map, Professiona
                     ProvisionRow, Pupil, ReviewRow, Settings, StaffMember)
 from ..problems import Code, Problem, UnreadableWorkbook, error, info, warning
 from ..schema import (DEFAULT_IMPACT_BANDS, DEFAULT_LEAVING_YEAR_GROUP, DEFAULT_SUPPRESS_BELOW,
-                     DEFAULT_TERMS,
-                     DEFAULT_THRESHOLD, PROFESSIONALS, PROFILES, PROVISION_ROWS, PROVISIONS,
+                     DEFAULT_TERMS, DEFAULT_THRESHOLD, LONG_TABLE, PROFESSIONALS, PROFILES,
+                     PROVISION_ROWS, PROVISIONS,
                      PUPILS, REFERENCE_SHEETS, REVIEW_ROWS, SETTINGS, STAFF,
-                     SHEET_NAME_LONGEST, Column, Kind, Table, normalise_header, sheet_safe,
-                     term_name_fault)
-from ..values import (BadValue, clean_text, parse_choice, parse_date, parse_integer,
-                     parse_number, parse_percent, parse_score, parse_year_group, parse_yes_no)
+                     SHEET_NAME_LONGEST, Column, Kind, Table, Unit, normalise_header,
+                     GLOSSARY_SETTING, SENCO_SETTING, sheet_safe, term_name_fault)
+from ..values import (Amount, BadValue, clean_text, format_amount, parse_amount, parse_choice,
+                     parse_date, parse_integer, parse_number, parse_percent, parse_score,
+                     parse_year_group, parse_yes_no)
 
 
 
@@ -45,11 +46,19 @@ def load(path: str | Path) -> Map:
     try:
         grids = fastgrid.Grids(path)
         try:
-            return _Builder(str(path), grids).build()
+            m = _Builder(str(path), grids).build()
         finally:
             grids.close()
     except fastgrid.Fallback:
-        return _Builder(str(path), _read_grids_openpyxl(path)).build()
+        m = _Builder(str(path), _read_grids_openpyxl(path)).build()
+    lock = safety.lock_file_for(path)
+    if lock is not None:
+        m.problems.insert(0, warning(
+            Code.WORKBOOK_OPEN, None, None,
+            f"The workbook is open in Excel or LibreOffice now ({lock.name} is beside it): "
+            "changes not yet saved there are not in what provmap read.",
+            "save and close the workbook, then run provmap again"))
+    return m
 
 
 def _read_grids_openpyxl(path: Path) -> dict[str, Grid]:
@@ -192,11 +201,16 @@ class _Builder:
         self.grids = grids
         self.problems: list[Problem] = []
         self.by_fold = {name.casefold().strip(): name for name in grids}
+        # Numbers written with their unit or in words, said once per sheet and column:
+        # (sheet, column name) -> [count, first cell, what was typed, Amount, Column]
+        self.worded: dict[tuple[str, str], list] = {}
+        self.pairs: list[tuple[str, float, str, Column]] = []   # `3 x 20 mins` fills both
+        self.provisions: dict[str, Provision] = {}
 
     # -- values ---------------------------------------------------------------------------
 
     def value(self, layout: Layout, row: int, column: Column, raw: Raw | None,
-              formula_ok: bool = False) -> Any:
+              formula_ok: bool = False, hint: Callable[[], str] | None = None) -> Any:
         if raw is None:
             return None
         v, dtype = raw
@@ -228,21 +242,20 @@ class _Builder:
                 return parse_yes_no(v, column.choices)
             if column.kind is Kind.PERCENT:
                 return self.in_range(layout.sheet, cell, column, parse_percent(v))
+            if column.unit is not None:
+                n, amount = parse_amount(v, column.unit)
+                if amount is not None:
+                    self.read_in_words(layout.sheet, cell, column, v, amount)
+                return self.in_range(layout.sheet, cell, column, n)
             return self.in_range(layout.sheet, cell, column, _PARSERS[column.kind](v))
         except BadValue as exc:
-            hint = None
-            if column.choices is not None:
-                from .link import closest
-                guess = closest(str(v), column.choices.values)
-                hint = f"did you mean '{guess}'?" if guess else \
-                    f"use one of: {', '.join(column.choices.values)}"
-            elif column.kind in (Kind.NUMBER, Kind.MONEY, Kind.INTEGER, Kind.SCORE):
-                hint = f"type {_KIND_WORDS[column.kind]}, e.g. 12 or 1,200.50"
-            elif column.kind is Kind.DATE:
-                hint = "type the date as day/month/year, e.g. 12/09/2025"
-            self.problems.append(error(
-                _CODE_FOR_KIND.get(column.kind, Code.NOT_A_NUMBER), layout.sheet, cell,
-                f"{column.name} {exc}.", hint))
+            if hint is not None:            # a Pre or Post: say what its measure accepts
+                message = f"{column.name} {exc}: {hint()}."
+                advice = "type it again that way, or clear the cell if there is no score yet"
+            else:
+                message, advice = f"{column.name} {exc}.", exc.hint or _hint(column, v)
+            self.problems.append(error(_CODE_FOR_KIND.get(column.kind, Code.NOT_A_NUMBER),
+                                       layout.sheet, cell, message, advice))
             return None
 
     def in_range(self, sheet: str, cell: str, column: Column, n: Any) -> Any:
@@ -278,16 +291,68 @@ class _Builder:
             "if it is right, nothing needs doing; if not, correct it"))
         return n
 
+    def read_in_words(self, sheet: str, cell: str, column: Column, typed: Any,
+                      amount: Amount) -> None:
+        """Count a number written in words (said once per sheet and column, in
+        :meth:`words_said`), and keep the other half of `3 x 20 mins` for the row."""
+        seen = self.worded.get((sheet, column.name))
+        if seen is None:
+            self.worded[(sheet, column.name)] = [1, cell, typed, amount, column]
+        else:
+            seen[0] += 1
+        if amount.minutes is not None and column.unit is Unit.SESSIONS:
+            self.pairs.append(("minutes_per_session", amount.minutes, cell, column))
+        elif amount.sessions is not None and column.unit is Unit.MINUTES:
+            self.pairs.append(("sessions_per_week", amount.sessions, cell, column))
+
+    def words_said(self) -> None:
+        """One information problem per sheet and column that had numbers in words."""
+        for (sheet, name), (n, cell, typed, amount, column) in self.worded.items():
+            shown = format_amount(amount.value, column.unit)
+            if amount.sessions is not None and amount.minutes is not None:
+                other = (f"{format_amount(amount.minutes, Unit.MINUTES)} minutes a session"
+                         if column.unit is Unit.SESSIONS else
+                         f"{format_amount(amount.sessions, Unit.SESSIONS)} sessions a week")
+                shown += f" (and {other})"
+            self.problems.append(info(
+                Code.READ_FROM_WORDS, sheet, cell,
+                f"{name}: {n} cell{'s' if n != 1 else ''} written in words "
+                f"{'were read as numbers' if n != 1 else 'was read as a number'}, e.g. "
+                f"{cell} '{_short(str(typed))}' = {shown}."))
+
     def fields(self, table: Table, layout: Layout, row: int, raw: dict[str, Raw],
-               formula_ok: tuple[str, ...] = ()) -> dict[str, Any]:
+               formula_ok: tuple[str, ...] = (),
+               hints: dict[str, Callable[[], str]] | None = None) -> dict[str, Any]:
         out = dict.fromkeys(table.keys)
         for key, cell in raw.items():
             column = table.by_key[key]
             if cell[1] == "s" and column.kind is Kind.TEXT:
                 out[key] = clean_text(cell[0])          # the common case, kept quick
             else:
-                out[key] = self.value(layout, row, column, cell, key in formula_ok)
+                out[key] = self.value(layout, row, column, cell, key in formula_ok,
+                                      hints.get(key) if hints else None)
+        if self.pairs:
+            self.fill_pairs(table, layout, row, raw, out)
         return out
+
+    def fill_pairs(self, table: Table, layout: Layout, row: int, raw: dict[str, Raw],
+                   out: dict[str, Any]) -> None:
+        """`3 x 20 mins` in Sessions per week also gives Minutes per session (and the other
+        way round): a blank other cell takes it; a different number there is an error."""
+        pairs, self.pairs = self.pairs, []
+        for key, n, source, column in pairs:
+            if key not in out:
+                continue
+            other = table.by_key[key]
+            if out[key] is None and raw.get(key) is None:
+                out[key] = self.in_range(layout.sheet, source, other, n)
+            elif out[key] is not None and out[key] != n:
+                self.problems.append(error(
+                    Code.CONFLICTING_VALUES, layout.sheet, layout.cell(key, row),
+                    f"{column.name} says '{_short(str(raw[column.key][0]))}' "
+                    f"({format_amount(n, other.unit)} {other.name.lower()}) but "
+                    f"{other.name} is {format_amount(out[key], other.unit)}.",
+                    f"keep one: clear {other.name}, or type {column.name} as one number"))
 
     # -- tables ---------------------------------------------------------------------------
 
@@ -341,6 +406,7 @@ class _Builder:
     # -- the whole workbook -----------------------------------------------------------------
 
     def build(self) -> Map:
+        self.refuse_another_layout()
         settings = self.settings()
         pupils = self.pupils()
         linker = Linker(pupils)
@@ -349,19 +415,49 @@ class _Builder:
                                 Code.DUPLICATE_PROVISION, "provision")
         profiles = self.pupil_rows("Profiles", PROFILES, ProfileRow, linker)
         professionals = self.pupil_rows("Professionals", PROFESSIONALS, ProfessionalRow, linker)
+        self.provisions = provisions
         sheets = self.class_term_sheets(settings, linker)
         self.problems.extend(linker.problems)
+        self.words_said()
         return Map(path=self.path, settings=settings, pupils=pupils, staff=staff,
                    provisions=provisions, profiles=profiles, professionals=professionals,
                    sheets=sheets, problems=self.problems, sheet_order=list(self.grids))
 
+    def refuse_another_layout(self) -> None:
+        """A workbook with none of provmap's reference sheets (or whose only one, named
+        Provisions, is a table of pupils' provision rather than the menu) is a map kept
+        another way: one sentence pointing at `provmap import`, not four missing sheets."""
+        names = set(self.by_fold)
+        if names & {"settings", "pupils", "staff"}:
+            return
+        menu = self.by_fold.get("provisions")
+        why = "it has none of the Settings, Pupils, Staff or Provisions sheets"
+        if menu is not None:
+            if not _long_table(self.grids[menu]):
+                return
+            why = (f"its '{menu}' sheet is a table of pupils' provision, not the menu of "
+                   "provision, and it has no Settings, Pupils or Staff sheet")
+        name = Path(self.path).name
+        raise UnreadableWorkbook(
+            Code.NOT_PROVMAP_WORKBOOK, self.path,
+            f"this is not a provmap workbook ({why}); to bring in a provision map kept in "
+            f"another layout, run: provmap import \"{name}\" OUT.xlsx --pupils ROSTER "
+            "(docs/import.md).")
+
     def settings(self) -> Settings:
         rows = self.reference("Settings", SETTINGS, required=True)
         values: dict[str, tuple[Any, str]] = {}
+        glossary_rows: list[tuple[str, Any, int, str, str]] = []  # code, value, row, cells
         if rows:
             for row, raw in rows.rows:
                 key = clean_text(raw.get("setting", (None,))[0])
                 if key is None:
+                    continue
+                code = _glossary_code(key)
+                if code is not None:
+                    glossary_rows.append((code, raw.get("value"), row,
+                                          rows.layout.cell("setting", row),
+                                          rows.layout.cell("value", row)))
                     continue
                 key = normalise_header(key)
                 values.setdefault(key, (raw.get("value"), rows.layout.cell("value", row)))
@@ -407,7 +503,8 @@ class _Builder:
                 pair.append(d)
             term_dates[term] = (pair[0], pair[1])
         threshold = self.setting_number(values, "notional sen threshold", sheet,
-                                        DEFAULT_THRESHOLD, (0, 1_000_000), "pounds a year")
+                                        DEFAULT_THRESHOLD, (0, 1_000_000), "pounds a year",
+                                        Unit.MONEY)
         suppress = self.setting_number(values, "suppress counts below", sheet,
                                        DEFAULT_SUPPRESS_BELOW, (1, 100), "pupils")
         bands = DEFAULT_IMPACT_BANDS
@@ -433,16 +530,46 @@ class _Builder:
         return Settings(school=school or "Unnamed school", academic_year=year or "",
                         terms=terms, term_dates=term_dates, threshold=float(threshold),
                         impact_bands=bands, suppress_below=int(suppress),
-                        leaving_year_group=leaving)
+                        leaving_year_group=leaving, senco=text(SENCO_SETTING.casefold()),
+                        glossary=self.glossary(glossary_rows, sheet))
 
-    def setting_number(self, values, key, sheet, default, bounds, unit):
-        """A numeric setting, or its default (with an error) when it cannot be used."""
+    def glossary(self, rows: list[tuple[str, Any, int, str, str]], sheet: str | None
+                 ) -> dict[str, str]:
+        """The school's `Glossary: CODE` rows: code -> what it means (the first row of a
+        code wins; a row with no code or no meaning is said and left out)."""
+        out: dict[str, str] = {}
+        seen: dict[str, int] = {}
+        for code, raw, row, key_cell, value_cell in rows:
+            meaning = clean_text(raw[0]) if raw and raw[1] not in ("f", "e") else None
+            if not code:
+                self.problems.append(warning(
+                    Code.MISSING_VALUE, sheet, key_cell,
+                    f"A {GLOSSARY_SETTING} row names no code, so it is left out of the key.",
+                    f"write the code after the colon, e.g. '{GLOSSARY_SETTING}: WTS'"))
+            elif meaning is None:
+                self.problems.append(warning(
+                    Code.MISSING_VALUE, sheet, value_cell,
+                    f"{GLOSSARY_SETTING}: {code} has no meaning, so the key leaves it out.",
+                    f"type what {code} means in the Value column, in a parent's words"))
+            elif code.casefold() in seen:
+                self.problems.append(warning(
+                    Code.MISSING_VALUE, sheet, key_cell,
+                    f"{GLOSSARY_SETTING}: {code} is given twice; the first (row "
+                    f"{seen[code.casefold()]}) is used.", "keep one row per code"))
+            else:
+                seen[code.casefold()] = row
+                out[code] = meaning
+        return out
+
+    def setting_number(self, values, key, sheet, default, bounds, unit, words=None):
+        """A numeric setting, or its default (with an error) when it cannot be used; with
+        ``words`` (a Unit) also an amount such as `£6k`."""
         raw, cell = values.get(key, (None, None))
         if raw is None:
             return default
         low, high = bounds
         try:
-            n = parse_number(raw[0])
+            n = parse_amount(raw[0], words)[0] if words else parse_number(raw[0])
             if n is not None and not low <= n <= high:
                 raise BadValue(f"is {raw[0]}, outside {low:,} to {high:,} {unit}")
         except BadValue as exc:
@@ -526,7 +653,8 @@ class _Builder:
         return Provision(layout, row, f["provision"], f["type"], f["area_of_need"],
                          f["delivered_by"], f["sessions_per_week"], f["minutes_per_session"],
                          f["weeks"], f["resource_cost"], f["measure"], f["measure_kind"],
-                         True if f["higher_is_better"] is None else f["higher_is_better"])
+                         True if f["higher_is_better"] is None else f["higher_is_better"],
+                         f["highest_score"])
 
     def pupil_rows(self, name, table, record, linker) -> list:
         rows = self.reference(name, table, required=False)
@@ -603,7 +731,11 @@ class _Builder:
                        ) -> Iterator[ProvisionRow]:
         layout = rows.layout
         for row, raw in rows.rows:
-            f = self.fields(PROVISION_ROWS, layout, row, raw, formula_ok=("cost",))
+            hints = None
+            if "pre" in raw or "post" in raw:
+                hint = self.score_hint(raw.get("provision"))
+                hints = {"pre": hint, "post": hint}
+            f = self.fields(PROVISION_ROWS, layout, row, raw, formula_ok=("cost",), hints=hints)
             if not self.has_pupil(layout, row, f, raw):
                 continue
             if f["provision"] is None and raw.get("provision") is None:
@@ -618,6 +750,23 @@ class _Builder:
                 f["minutes_per_session"], f["weeks"], f["group"], f["group_size"],
                 f["start_date"], f["end_date"], f["target"], f["pre"], f["post"], f["outcome"],
                 f["next_step"], f["cost"], f["comments"])
+
+    def score_hint(self, provision_cell: Raw | None) -> Callable[[], str]:
+        """What a Pre or Post of this row's provision accepts, worked out only when one
+        cannot be read."""
+        def hint() -> str:
+            name = clean_text(provision_cell[0]) if provision_cell else None
+            p = self.provisions.get(name.casefold()) if name else None
+            measure = (p.measure or p.name) if p is not None else None
+            if p is not None and p.measure_kind == "months":
+                return (f"{measure} is an age, typed as 7y 2m, 7:02 or a number of months "
+                        "(86)")
+            if p is not None and p.measure_kind in ("standardised", "score"):
+                what = "a standardised score" if p.measure_kind == "standardised" else \
+                    "a score"
+                return f"{measure} is {what}, typed as a number (e.g. 92)"
+            return "it takes a number, or an age such as 7y 2m"
+        return hint
 
     def review_rows(self, rows: TableRows, class_name: str, term: str, linker: Linker
                     ) -> Iterator[ReviewRow]:
@@ -644,6 +793,40 @@ class _Builder:
             "This row has data but no pupil, so provmap cannot use it.",
             "type the pupil's name in the Pupil column, or clear the row"))
         return False
+
+
+_GLOSSARY = re.compile(rf"^\s*{GLOSSARY_SETTING}\s*:(.*)$", re.I | re.S)
+
+
+def _glossary_code(setting: str) -> str | None:
+    """`Glossary: WTS` -> `WTS` (as typed, spaces tidied); None for any other setting."""
+    m = _GLOSSARY.match(setting)
+    return " ".join(m.group(1).split()) if m else None
+def _long_table(grid: Grid) -> bool:
+    """True when a sheet's header row names a pupil as well as a provision: a long table
+    (a row per pupil per provision), not the Provisions menu (whose `Name`, if it has one,
+    is the provision's, so never read as a pupil beside a Provision column)."""
+    for _, cells in grid[:30]:
+        keys = {c.key for c in (LONG_TABLE.match(v) for v, _ in cells.values()
+                                if isinstance(v, str)) if c is not None}
+        if "provision" in keys and ("pupil" in keys or "upn" in keys
+                                    or {"forename", "surname"} <= keys):
+            return True
+    return False
+
+
+def _hint(column: Column, typed: Any) -> str | None:
+    """What to type instead of a value that cannot be read."""
+    if column.choices is not None:
+        from .link import closest
+        guess = closest(str(typed), column.choices.values)
+        return f"did you mean '{guess}'?" if guess else \
+            f"use one of: {', '.join(column.choices.values)}"
+    if column.kind in (Kind.NUMBER, Kind.MONEY, Kind.INTEGER, Kind.SCORE):
+        return f"type {_KIND_WORDS[column.kind]}, e.g. 12 or 1,200.50"
+    if column.kind is Kind.DATE:
+        return "type the date as day/month/year, e.g. 12/09/2025"
+    return None
 
 
 def _class_and_term(name: str, terms: tuple[str, ...]) -> tuple[str, str] | None:

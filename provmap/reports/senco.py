@@ -10,8 +10,11 @@ text.
 from __future__ import annotations
 
 import math
+import re
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Iterable
 
 import numpy as np
 import pandas as pd
@@ -19,13 +22,21 @@ import xlsxwriter
 
 from ..numbers.rollup import (FLAG_MISSING, FLAG_NO_PROGRESS, FLAG_NO_PROVISION, FLAG_PROVISION,
                        FLAG_THRESHOLD, Rollup)
-from ..write import page
+from ..glossary import codes_in, produced_by
+from ..write import fit, page
 from ..write.names import inside, report_filename
 from ..write.book import open_book
 from ..write.atomic import atomic_write
 
 MONEY = "£#,##0.00"
 _STATUS_WORDS = {"K": "SEN support (K)", "E": "EHC plan (E)", "N": "No SEN (N)"}
+
+# By provision prints in two parts when it cannot fit one page: what each provision is and
+# costs, then how well it worked (from Measure on); the columns in that order.
+_BY_PROVISION_ORDER = ["Provision", "Type", "Area of need", "Pupils", "Groups", "Cost",
+                       "Cost per pupil", "Measure", "Pupils with both scores", "Mean gain",
+                       "Ratio gain (months measures)", "Effect size (standardised)",
+                       "Pupils with no progress", "Share making progress", "Impact", "Flag"]
 
 # Number format of a column, by header; anything not listed is text or a plain number.
 _MONEY_COLUMNS = {"Cost", "Cost per pupil", "Year cost", "Share", "Group cost"}
@@ -63,29 +74,34 @@ class _Writer:
         self.r = rollup
         f = wb.add_format
         base = {"font_name": "Arial", "font_size": 10, "valign": "top"}
+        wrap = {**base, "text_wrap": True}
+        cell = {**wrap, **_RULED}
         self.f = {
-            "text": f({**base}),
-            "wrap": f({**base, "text_wrap": True}),
+            "text": f(cell),
+            "wrap": f(wrap),
+            "intro": f({**wrap, "italic": True, "font_color": "#404040"}),
+            "title_bold": f({**base, "bold": True, "font_color": "#1F4E79"}),
+            "title_name": f({**wrap, "bold": True, "font_color": "#1F4E79"}),
             "header": f({**base, "bold": True, "bg_color": "#1F4E79", "font_color": "#FFFFFF",
                          "text_wrap": True, "border": 1, "border_color": "#BFBFBF"}),
-            "title": f({**base, "bold": True, "font_size": 16, "font_color": "#1F4E79"}),
-            "subtitle": f({**base, "italic": True, "font_color": "#595959"}),
+            "title": f({**wrap, "bold": True, "font_size": 16, "font_color": "#1F4E79"}),
+            "subtitle": f({**wrap, "italic": True, "font_color": "#595959"}),
+            "note": f({**wrap, "italic": True, "font_color": "#595959", "indent": 1}),
             "section": f({**base, "bold": True, "font_size": 12, "font_color": "#1F4E79",
                           "bottom": 2, "bottom_color": "#1F4E79"}),
-            "label": f({**base}),
-            "label_bold": f({**base, "bold": True}),
+            "label": f(wrap),
+            "label_bold": f({**wrap, "bold": True}),
             "value": f({**base, "bold": True, "align": "right"}),
             "value_money": f({**base, "bold": True, "num_format": MONEY, "align": "right"}),
             "value_pct": f({**base, "bold": True, "num_format": "0%", "align": "right"}),
             "action": f({**base, "bg_color": "#FCE4D6", "text_wrap": True}),
+            "action_note": f({**base, "bg_color": "#FCE4D6", "text_wrap": True, "indent": 1}),
             "action_count": f({**base, "bold": True, "bg_color": "#FCE4D6", "align": "right"}),
             "ok": f({**base, "bg_color": "#E2EFDA", "text_wrap": True}),
-            "number": f({**base}),
-            "flag": f({**base, "bg_color": "#FFEB9C", "font_color": "#9C5700"}),
-            "flag_wrap": f({**base, "bg_color": "#FFEB9C", "font_color": "#9C5700",
-                            "text_wrap": True}),
-            "error": f({**base, "bg_color": "#FFC7CE", "font_color": "#9C0006"}),
-            "warning": f({**base, "bg_color": "#FFEB9C", "font_color": "#9C5700"}),
+            "number": f({**base, **_RULED}),
+            "flag": f({**cell, "bg_color": "#FFEB9C", "font_color": "#9C5700"}),
+            "error": f({**cell, "bg_color": "#FFC7CE", "font_color": "#9C0006"}),
+            "warning": f({**cell, "bg_color": "#FFEB9C", "font_color": "#9C5700"}),
             "total": f({**base, "bold": True, "top": 1}),
             "total_money": f({**base, "bold": True, "top": 1, "num_format": MONEY}),
         }
@@ -93,8 +109,9 @@ class _Writer:
 
     def num_format(self, fmt: str):
         if fmt not in self._num:
-            self._num[fmt] = self.wb.add_format({"font_name": "Arial", "font_size": 10,
-                                                 "valign": "top", "num_format": fmt})
+            self._num[fmt] = self.wb.add_format({"font_name": "Arial", "font_size": SIZE,
+                                                 "valign": "top", "num_format": fmt,
+                                                 **_RULED})
         return self._num[fmt]
 
     # ------------------------------------------------------------------ sheets
@@ -106,11 +123,12 @@ class _Writer:
                                 "author": "provmap"})
         self.summary()
         term_costs = [f"{t} cost" for t in r.terms]
-        self.table("By pupil", r.by_pupil, money=set(term_costs),
-                   highlight={"Flags"}, wide={"Provisions"},
+        self.table("By pupil", r.by_pupil, money=set(term_costs), highlight={"Flags"},
+                   repeat=2, group_starts=("Provisions",),
                    intro=f"Every pupil with provision this year, and every K/E pupil; "
                          f"costs for {', '.join(r.terms)}.")
         self.table("By provision", r.by_provision, highlight={"Flag"},
+                   order=_BY_PROVISION_ORDER, group_starts=("Measure",),
                    intro=f"{r.term}: cost is the sum of pupils' shares; ratio gain for "
                          "months measures, effect size for standardised scores.",
                    total=("Provision", ["Cost"]))
@@ -118,39 +136,57 @@ class _Writer:
                    "on.", total=("Class", ["Cost"]))
         self.table("By area of need", r.by_area,
                    intro=f"{r.term}; a pupil with support in two areas counts in both.")
-        self.table("Flags", r.flags, highlight={"Flag"}, wrap={"Detail"},
+        self.table("Flags", r.flags, highlight={"Flag"}, repeat=2, caps={"Flag": 14},
                    intro="The year so far: pupils and provisions to review.")
-        self.table("Issues", r.issues, severity=True, wrap={"Message", "Hint"},
+        self.table("Issues", r.issues, severity=True,
                    intro="Problems found in the workbook; errors leave rows out of the numbers.")
         if len(r.excluded):
             ex = r.excluded.rename(columns={"term": "Term", "sheet": "Sheet", "row": "Row",
                                             "reason": "Reason", "pupil": "Pupil",
                                             "provision": "Provision"})
-            self.table("Rows left out", ex, wrap={"Reason"},
+            self.table("Rows left out", ex,
                        intro="These rows are not in any figure until the error is fixed.")
 
     def summary(self) -> None:
+        """One portrait page: the headline figures, what needs action, the largest costs."""
         r, sm, f = self.r, self.r.summary, self.f
         ws = self.wb.add_worksheet("Summary")
         ws.hide_gridlines(2)
-        ws.set_column(0, 0, 58)
-        ws.set_column(1, 1, 14)
-        ws.set_column(2, 2, 50)
-        ws.set_row(0, 26)
-        ws.set_row(1, 18)
-        self._page(ws, landscape=False)
+        widths = (44, 13, 30)
+        for c, w in enumerate(widths):
+            ws.set_column(c, c, w)
+        span = fit.columns_pt(widths) / fit.LIBREOFFICE_WIDER
+        note_pt = fit.column_pt(widths[2])
+        heights: dict[int, float] = {}
+        units: list[int] = []
         s = r.map.settings
-        ws.write_string(0, 0, f"{s.school}: SENCo rollup, {r.term} {s.academic_year}",
-                        f["title"])
-        ws.write_string(1, 0, f"Year so far: {', '.join(r.terms)}.  Worked out on "
-                              f"{_long_date(r.today)}"
-                              f"{'' if sm.get('term_over') else f' ({r.term} not yet over)'}.",
-                        f["subtitle"])
-        row = 3
-        ws.write_string(row, 0, "Headline figures", f["section"])
-        ws.write_blank(row, 1, None, f["section"])
-        ws.write_blank(row, 2, None, f["section"])
-        row += 1
+        title = f"{s.school}: SENCo rollup, {r.term} {s.academic_year}"
+        ws.merge_range(0, 0, 0, 2, title, f["title"])
+        heights[0] = fit.row_pt(fit.lines(title, span, 16, bold=True), 16)
+        year = (f"Year so far: {', '.join(r.terms)}"
+                f"{'' if sm.get('term_over') else f' ({r.term} not yet over)'}.")
+        made = produced_by(s, r.today)
+        for row, text in ((1, year), (2, made)):
+            ws.merge_range(row, 0, row, 2, text, f["subtitle"])
+            heights[row] = fit.row_pt(fit.lines(text, span, SIZE), SIZE)
+        row = 4
+
+        def section(text: str) -> None:
+            nonlocal row
+            units.append(row)
+            ws.write_string(row, 0, text, f["section"])
+            ws.write_blank(row, 1, None, f["section"])
+            ws.write_blank(row, 2, None, f["section"])
+            heights[row] = 18
+            row += 1
+
+        def note_height(text: str, label: str = "") -> None:
+            n = max(fit.lines(text, note_pt, SIZE), fit.lines(label, fit.column_pt(widths[0]),
+                                                              SIZE))
+            if n > 1:
+                heights[row] = fit.row_pt(n, SIZE)
+
+        section("Headline figures")
         by = sm["pupils_with_provision_by_status"]
         reg = sm["pupils_on_register_by_status"]
         lines: list[tuple[str, object, str, str]] = [
@@ -182,40 +218,69 @@ class _Writer:
             ws.write_string(row, 0, label, label_fmt)
             ws.write_number(row, 1, float(value), f[fmt])
             if note and note != "label_bold":
-                ws.write_string(row, 2, note, f["subtitle"])
+                ws.write_string(row, 2, note, f["note"])
+                note_height(note, label)
             row += 1
 
         row += 1
-        ws.write_string(row, 0, "What needs action", f["section"])
-        ws.write_blank(row, 1, None, f["section"])
-        ws.write_blank(row, 2, None, f["section"])
-        row += 1
+        section("What needs action")
         actions = self._actions()
         if not actions:
             ws.merge_range(row, 0, row, 2, "Nothing needs action: no flags and no errors.",
                            f["ok"])
             row += 1
         for count, text, where in actions:
-            ws.set_row(row, 16)
             ws.write_string(row, 0, text, f["action"])
             ws.write_number(row, 1, count, f["action_count"])
-            ws.write_string(row, 2, where, f["action"])
+            ws.write_string(row, 2, where, f["action_note"])
+            note_height(where, text)
             row += 1
 
         top = r.by_provision.sort_values("Cost", ascending=False).head(5)
         if len(top):
             row += 1
-            ws.write_string(row, 0, f"Largest costs in {r.term}", f["section"])
-            ws.write_blank(row, 1, None, f["section"])
-            ws.write_blank(row, 2, None, f["section"])
-            row += 1
+            section(f"Largest costs in {r.term}")
             for _, p in top.iterrows():
                 ws.write_string(row, 0, str(p["Provision"]), f["label"])
                 ws.write_number(row, 1, float(p["Cost"]), f["value_money"])
-                ws.write_string(row, 2, f"{int(p['Pupils'])} pupil"
-                                f"{'s' if p['Pupils'] != 1 else ''}, "
-                                f"{p['Type']}", f["subtitle"])
+                note = f"{int(p['Pupils'])} pupil{'s' if p['Pupils'] != 1 else ''}, {p['Type']}"
+                ws.write_string(row, 2, note, f["note"])
+                note_height(note, str(p["Provision"]))
                 row += 1
+        key = codes_in(self._printed_text(), s)
+        if key:
+            row += 1
+            section("Key to the codes in this workbook")
+            for i, (code, meaning) in enumerate(key):
+                if i:
+                    units.append(row)                  # a page may break between entries
+                ws.merge_range(row, 0, row, 2, "", f["wrap"])
+                ws.write_rich_string(row, 0, f["label_bold"], code, f["label"],
+                                     f": {meaning}", f["wrap"])
+                lines = fit.lines(f"{code}: {meaning}", span, SIZE)
+                if lines > 1:
+                    heights[row] = fit.row_pt(lines, SIZE)
+                row += 1
+        for r_, h in heights.items():
+            ws.set_row(r_, h)
+        self._page(ws, landscape=False)
+        if units:
+            ws.set_h_pagebreaks(page.keep_together(
+                heights, units, row, width_pt=fit.columns_pt(widths), title_rows=(0,),
+                margins=MARGINS, landscape=False))
+
+    def _printed_text(self) -> list[str]:
+        """The words the rollup prints that may hold codes (needs, provisions, measures,
+        delivery), for its key."""
+        r = self.r
+        texts: list[str] = []
+        for df, cols in ((r.by_pupil, ("Primary need", "Provisions")),
+                         (r.by_provision, ("Provision", "Type", "Measure")),
+                         (r.flags, ("Provision", "Detail"))):
+            for col in cols:
+                if col in df.columns:
+                    texts.extend(str(v) for v in df[col].dropna().unique())
+        return texts
 
     def _actions(self) -> list[tuple[int, str, str]]:
         """(count, what, where to look) for each kind of thing the SENCo should act on."""
@@ -249,29 +314,41 @@ class _Writer:
         return out
 
     def table(self, name: str, df: pd.DataFrame, *, money: set[str] = frozenset(),
-              highlight: set[str] = frozenset(), wrap: set[str] = frozenset(),
-              wide: set[str] = frozenset(), severity: bool = False, intro: str = "",
-              total: tuple[str, list[str]] | None = None) -> None:
-        """A frame as a filterable table: intro line, header, frozen panes, widths."""
+              highlight: set[str] = frozenset(), severity: bool = False, intro: str = "",
+              total: tuple[str, list[str]] | None = None, repeat: int = 1,
+              order: list[str] | None = None, group_starts: tuple[str, ...] = (),
+              caps: dict[str, float] | None = None) -> None:
+        """A frame as a filterable table that prints readably: a titled sheet, a wrapped
+        header row repeated on every page, text wrapped in columns sized for A4 at 100%.
+
+        A table too wide for a landscape page is printed in page-wide parts, its first
+        ``repeat`` columns (the row's name) on each, a part starting at a group of columns
+        (``group_starts``) where it can; the sheet stays one table for filtering in Excel.
+        Rows are kept whole and the last two with the total (no page holds a lone row).
+        """
         f = self.f
+        if order is not None:
+            df = df[[c for c in order if c in df.columns] +
+                     [c for c in df.columns if c not in order]]
         ws = self.wb.add_worksheet(name)
-        self._page(ws, landscape=True)
-        ws.write_string(0, 0, intro, f["subtitle"])
-        head = 1
-        cols = list(df.columns)
-        for c, col in enumerate(cols):
-            ws.write_string(head, c, str(col), f["header"])
-        ws.freeze_panes(head + 1, 1 if name in ("By pupil", "By provision") else 0)
-        ws.repeat_rows(head)                         # the header on every printed page
-        widths = [max(8, min(len(str(col)) + 2, 14)) for col in cols]
+        cols = [str(c) for c in df.columns]
         values = df.to_numpy(dtype=object)
+        starts = {cols.index(g) for g in group_starts if g in cols}
+        totals = {col: f"£{float(df[col].sum()):,.2f}" for col in (total[1] if total else ())}
+        plan = _Plan.of(cols, values, money, repeat, starts, {**_CAPS, **(caps or {})}, totals)
+        head = 1
+        heights = {0: self._title(ws, plan, name, intro, repeat)}
+        for c, col in enumerate(cols):
+            ws.write_string(head, c, col, f["header"])
+        heights[head] = max(fit.row_pt(fit.lines(col, fit.column_pt(w), SIZE, bold=True), SIZE)
+                            for col, w in zip(cols, plan.widths)) + 2
         sev_col = cols.index("Severity") if severity and "Severity" in cols else None
-        wrapped: list[tuple[int, int, str]] = []       # (row, column, text) that may wrap
         for i, rec in enumerate(values):
             row = head + 1 + i
             row_fmt = None
             if sev_col is not None:
                 row_fmt = {"Error": f["error"], "Warning": f["warning"]}.get(rec[sev_col])
+            lines = 1
             for c, v in enumerate(rec):
                 col = cols[c]
                 if _missing(v):
@@ -281,59 +358,214 @@ class _Writer:
                 if isinstance(v, (bool, np.bool_)):
                     ws.write_string(row, c, "Yes" if v else "No", row_fmt or f["text"])
                 elif isinstance(v, (int, float, np.integer, np.floating)):
-                    fmt = (MONEY if col in _MONEY_COLUMNS or col in money
-                           else _FORMATS.get(col))
+                    fmt = plan.number_formats[c]
                     ws.write_number(row, c, float(v), self.num_format(fmt) if fmt else
                                     f["number"])
-                    widths[c] = max(widths[c], 12)
                 else:
                     text = v.isoformat() if isinstance(v, date) else str(v)
+                    if col == "Detail":
+                        text = _KEEP_MINUS.sub("\u2212", text)   # "gain -4" never splits
                     if col in highlight:
-                        cell_fmt = f["flag_wrap"] if col in wrap else f["flag"]
+                        cell_fmt = f["flag"]
                     elif row_fmt is not None:
                         cell_fmt = row_fmt
                     else:
-                        cell_fmt = f["wrap"] if col in wrap else f["text"]
+                        cell_fmt = f["text"]
                     ws.write_string(row, c, text, cell_fmt)
-                    cap = 80 if col in wide else 60 if col in wrap else 40
-                    widths[c] = max(widths[c], min(len(text) + 2, cap))
-                    if col in wrap:
-                        wrapped.append((row, c, text))
-        # XlsxWriter cannot autofit heights: give wrapped rows room for their lines, or the
-        # text of one row is drawn over the next
-        lines_by_row: dict[int, int] = {}
-        for row, c, text in wrapped:
-            lines = math.ceil(len(text) * 1.1 / max(widths[c] - 1, 1))
-            lines_by_row[row] = max(lines_by_row.get(row, 1), lines)
-        for row, lines in lines_by_row.items():
+                    lines = max(lines, fit.lines(text, fit.column_pt(plan.widths[c]), SIZE))
             if lines > 1:
-                ws.set_row(row, 15 * min(lines, 8))
+                heights[row] = fit.row_pt(lines, SIZE)
         last = head + len(values)
+        end = last + 1
         if total is not None and len(values):
             label_col, sums = total
-            row = last + 1
-            ws.write_string(row, cols.index(label_col), "Total", f["total"])
+            ws.write_string(end, cols.index(label_col), "Total", f["total"])
             for col in sums:
-                ws.write_number(row, cols.index(col), float(df[col].sum()), f["total_money"])
-        for c, w in enumerate(widths):
+                ws.write_number(end, cols.index(col), float(df[col].sum()), f["total_money"])
+            end += 1
+        for c, w in enumerate(plan.widths):
             ws.set_column(c, c, w)
-        lines = max((math.ceil(len(str(col)) / max(w - 1, 1)) for col, w in zip(cols, widths)),
-                    default=1)
-        ws.set_row(head, 14 * min(lines, 3) + 4)
+        for row, h in heights.items():
+            ws.set_row(row, h)
+        ws.freeze_panes(head + 1, 1 if name in ("By pupil", "By provision") else 0)
         ws.autofilter(head, 0, max(last, head), max(len(cols) - 1, 0))
+        self._page(ws, landscape=plan.landscape)
+        ws.repeat_rows(head)                         # the header on every printed page
+        if plan.breaks:
+            ws.set_v_pagebreaks(plan.breaks)
+            ws.repeat_columns(0, repeat - 1)
+            ws.print_across()                        # a block of rows, then its other part
+        tail = max(head + 1, last - 1)               # the last two rows stay with the total
+        units = list(range(head + 1, tail)) + [tail]
+        ws.set_h_pagebreaks(page.keep_together(
+            heights, units, end, width_pt=plan.widest_part_pt, title_rows=(head,),
+            margins=MARGINS, landscape=plan.landscape))
+
+    def _title(self, ws, plan: "_Plan", name: str, intro: str, repeat: int) -> float:
+        """The sheet's name and what it shows, above the table; returns the row's height.
+        A table printed in parts has its name in the columns every part repeats and the
+        sentence over each part, so that no part shows it cut."""
+        f = self.f
+
+        def across(a: int, b: int, *parts) -> None:
+            if b - 1 > a:
+                ws.merge_range(0, a, 0, b - 1, "", parts[-1])
+            if len(parts) > 2:
+                ws.write_rich_string(0, a, *parts)
+            else:
+                ws.write_string(0, a, *parts)
+
+        def width(a: int, b: int) -> float:
+            return fit.columns_pt(plan.widths[a:b]) / fit.LIBREOFFICE_WIDER
+
+        if not plan.breaks:
+            across(0, len(plan.widths), f["title_bold"], f"{name}. ", f["intro"], intro,
+                   f["intro"])
+            return fit.row_pt(fit.lines(f"{name}. {intro}", width(0, len(plan.widths)),
+                                        SIZE), SIZE)
+        across(0, repeat, name, f["title_name"])
+        n = fit.lines(name, width(0, repeat), SIZE, bold=True)
+        for a, b in plan.parts(repeat):
+            across(a, b, intro, f["intro"])
+            n = max(n, fit.lines(intro, width(a, b), SIZE))
+        return fit.row_pt(n, SIZE)
 
     def _page(self, ws, landscape: bool) -> None:
+        """A4 at 100% (manual page breaks need a fixed scale: Excel ignores them when fitting
+        to a page), with the school, the sheet and the document in the header."""
         s = self.r.map.settings
-        page.a4(ws, landscape=landscape,
-                header=(page.escape(s.school), "", page.escape(
+        page.a4(ws, landscape=landscape, margins=MARGINS, header_margin=0.3,
+                header=(page.escape(s.school), "&A", page.escape(
                     f"SENCo rollup, {self.r.term} {s.academic_year} - Confidential")))
+        ws.set_print_scale(100)
+
+
+SIZE = 10                                   # the rollup's text, in points, as printed
+MARGINS = {"left": 0.5, "right": 0.5, "top": 0.75, "bottom": 0.7}
+_ROOM_PT = {True: page.A4_PT[0] - 72, False: page.A4_PT[1] - 72}   # landscape, portrait
+_KEEP_MINUS = re.compile(r"(?<=\s)-(?=\d)")
+
+# How wide a column may grow before its text wraps, in Excel's character units, by header;
+# and how narrow a wrapping column may become to fit the page.
+_CAPS = {"Provisions": 40, "Flags": 18, "Detail": 48, "Message": 46, "Hint": 32, "Flag": 22,
+         "Reason": 40, "Pupil": 18, "Provision": 22, "Type": 11, "Area of need": 16,
+         "Measure": 15, "Sheet": 11}
+_TEXT_CAP = 24
+_RULED = {"border": 1, "border_color": "#D9D9D9"}     # hairlines between a table's cells
+_FLOOR = 12
+
+
+@dataclass
+class _Plan:
+    """How a table prints: column widths, number formats, orientation, and the columns
+    that start each page-wide part after the first (none when it fits one page)."""
+
+    widths: list[float]
+    number_formats: list[str | None]
+    landscape: bool
+    breaks: list[int]
+    room: float
+
+    @property
+    def widest_part_pt(self) -> float:
+        return min(fit.columns_pt(self.widths), self.room)
+
+    def parts(self, repeat: int) -> list[tuple[int, int]]:
+        """(first, last + 1) column of each printed part; the first part's name columns
+        count as its own, later parts repeat them."""
+        bounds = [0, *self.breaks, len(self.widths)]
+        return [(max(a, repeat) if i == 0 else a, b)
+                for i, (a, b) in enumerate(zip(bounds, bounds[1:]))]
+
+    @classmethod
+    def of(cls, cols: list[str], values: np.ndarray, money: set[str], repeat: int,
+           starts: set[int], caps: dict[str, float], totals: dict[str, str]) -> "_Plan":
+        """Widths from the text each column shows (a total, in bold, included)."""
+        widths, needs, floors, formats = [], [], [], []
+        for c, col in enumerate(cols):
+            fmt = (MONEY if col in _MONEY_COLUMNS or col in money else _FORMATS.get(col))
+            shown = [_shown(v, fmt) for v in values[:, c]] if len(values) else []
+            longest = max((fit.text_pt(t, SIZE) for t in shown), default=0.0)
+            if col in totals:
+                longest = max(longest, fit.text_pt(totals[col], SIZE, bold=True))
+            word = _units(max((fit.text_pt(w, SIZE, bold=True) for w in col.split()),
+                              default=0.0) + 4)
+            need = max(_units(longest + 4), word, 5.0)
+            if _is_number(values, c):
+                # wide enough for the figures, and for the heading in three lines at most
+                need = max(need, _units(fit.text_pt(col, SIZE, bold=True) / 2.5 + 6))
+                widths.append(need)
+                floors.append(need)
+            else:
+                widths.append(min(need, max(caps.get(col, _TEXT_CAP), word)))
+                floors.append(max(min(_FLOOR, need), word))
+            needs.append(need)
+            formats.append(fmt)
+        landscape = fit.columns_pt(widths) > _ROOM_PT[False]
+        room = _ROOM_PT[landscape]
+        fitted = list(widths)
+        while fit.columns_pt(fitted) > room:       # narrow the widest wrapping column
+            narrower = [c for c in range(len(cols)) if fitted[c] - 1 >= floors[c]]
+            if not narrower:                       # even so too wide: print it in parts
+                plan = cls(widths, formats, True, fit.column_breaks(
+                    widths, room, repeat=repeat, starts=starts), room)
+                for a, b in plan.parts(repeat):
+                    _spend(plan.widths, needs, [*range(repeat), *range(a, b)],
+                           range(a, b), room)
+                return plan
+            c = max(narrower, key=lambda c: fitted[c] - floors[c])
+            fitted[c] -= 1
+        _spend(fitted, needs, range(len(cols)), range(len(cols)), room)
+        return cls(fitted, formats, landscape, [], room)
+
+
+def _spend(widths: list[float], needs: list[float], on_page: Iterable[int],
+           wider: Iterable[int], room: float) -> None:
+    """Give a page's spare width to its wrapping columns (``wider``), the most wrapped
+    first, up to what each needs: fewer lines, shorter rows, fewer pages."""
+    on_page, wider = list(on_page), list(wider)
+    while True:
+        short = [c for c in wider if widths[c] + 1 <= needs[c]]
+        if not short:
+            return
+        c = max(short, key=lambda c: needs[c] / widths[c])
+        widths[c] += 1
+        if fit.columns_pt(widths[i] for i in on_page) > room:
+            widths[c] -= 1
+            return
+
+
+def _is_number(values: np.ndarray, c: int) -> bool:
+    """A column of numbers (blanks aside): it never wraps."""
+    present = [v for v in values[:, c] if not _missing(v)] if len(values) else []
+    return bool(present) and all(isinstance(v, (int, float, np.integer, np.floating))
+                                 and not isinstance(v, (bool, np.bool_)) for v in present)
+
+
+def _units(pt: float) -> float:
+    """Points of text -> Excel's column width units (7 px each, plus 5 px of padding)."""
+    return round(max(1.0, (pt * fit.PX_PER_PT - 5) / 7) + 0.5, 1)
+
+
+def _shown(v: object, fmt: str | None) -> str:
+    """A value as its cell shows it, near enough to size the column."""
+    if _missing(v):
+        return ""
+    if isinstance(v, (bool, np.bool_)):
+        return "Yes" if v else "No"
+    if isinstance(v, (int, float, np.integer, np.floating)):
+        x = float(v)
+        if fmt == MONEY:
+            return f"£{x:,.2f}"
+        if fmt == "0%":
+            return f"{x:.0%}"
+        if fmt in ("0.00", "0.0#"):
+            return f"{x:.2f}"
+        return f"{x:,.0f}" if x == int(x) else f"{x:,.2f}"
+    return v.isoformat() if isinstance(v, date) else str(v)
 
 
 def _missing(v: object) -> bool:
     if v is None or v is pd.NA or v is pd.NaT:
         return True
     return isinstance(v, float) and math.isnan(v)
-
-
-def _long_date(d: date) -> str:
-    return f"{d.day} {d.strftime('%B %Y')}"

@@ -25,16 +25,18 @@ C_I, C_L, SEMH, S_P = schema.C_AND_I, schema.C_AND_L, schema.SEMH_AREA, schema.S
 QFT, GRP, ONE = schema.QFT, schema.GROUP, schema.ONE_TO_ONE
 
 
-def _p(name, type_, area, by, sessions, minutes, weeks, resource, measure, kind, higher="Y"):
+def _p(name, type_, area, by, sessions, minutes, weeks, resource, measure, kind, higher="Y",
+       highest=None):
     return {"Provision": name, "Type": type_, "Area of need": area, "Delivered by": by,
             "Sessions per week": sessions, "Minutes per session": minutes, "Weeks": weeks,
             "Resource cost": resource, "Measure": measure, "Measure kind": kind,
-            "Higher is better": higher}
+            "Higher is better": higher, "Highest score": highest}
 
 
 DEFAULT_PROVISIONS: list[dict[str, Any]] = [
     _p("Precision teaching", ONE, C_L, "TA", 3, 10, 12, 0, "Reading age", "months"),
-    _p("Phonics catch-up group", GRP, C_L, "TA", 4, 20, 12, 30, "Phonics check score", "score"),
+    _p("Phonics catch-up group", GRP, C_L, "TA", 4, 20, 12, 30, "Phonics check score", "score",
+       highest=40),
     _p("Reading fluency group", GRP, C_L, "TA", 3, 30, 12, 40, "Reading age", "months"),
     _p("Maths catch-up group", GRP, C_L, "TA", 3, 30, 12, 25, "Maths standardised score",
        "standardised"),
@@ -43,10 +45,11 @@ DEFAULT_PROVISIONS: list[dict[str, Any]] = [
     _p("Speech and language group", GRP, C_I, "TA", 2, 30, 10, 20, "Language standardised score",
        "standardised"),
     _p("Speech and language therapy", ONE, C_I, "SALT (external)", 1, 45, 6, 0,
-       "SALT targets met (of 10)", "score"),
+       "SALT targets met (of 10)", "score", highest=10),
     _p("Lego therapy", GRP, C_I, "HLTA", 1, 45, 10, 60, "Social communication score", "score"),
     _p("Nurture group", GRP, SEMH, "HLTA", 4, 60, 12, 150, "Boxall profile", "score"),
-    _p("ELSA sessions", ONE, SEMH, "ELSA", 1, 30, 8, 10, "SDQ total difficulties", "score", "N"),
+    _p("ELSA sessions", ONE, SEMH, "ELSA", 1, 30, 8, 10, "SDQ total difficulties", "score", "N",
+       highest=40),
     _p("Fine motor skills group", GRP, S_P, "TA", 3, 15, 10, 45, "Fine motor checklist", "score"),
     _p("Visual timetable", QFT, C_I, "Teacher", None, None, None, 5, None, None),
     _p("Coloured overlays and reading ruler", QFT, C_L, "Teacher", None, None, None, 8, None,

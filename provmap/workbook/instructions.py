@@ -5,10 +5,10 @@ The text is kept here, apart from the writer, so it can be read and changed as p
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 from .. import schema
+from ..write import fit
 from .layout import PROVISION_ROWS_PER_SHEET
 
 if TYPE_CHECKING:
@@ -89,8 +89,8 @@ def write_instructions(w: Writer, terms: tuple[str, ...], classes: list[str]) ->
             ws.write_string(r, c, v)
         ws.set_column(c, c, 30, None, {"hidden": True})
     ws.hide_gridlines(2)
-    ws.set_column(0, 0, 24)
-    ws.set_column(1, 1, 100)
+    ws.set_column(0, 0, HEADING_WIDTH)
+    ws.set_column(1, 1, TEXT_WIDTH)
     ws.write_string(0, 0, f"Provision map {w.year}: {w.school}", w.fmt["h1"])
     ws.write_string(1, 0, "Read this first. It takes two minutes.", w.fmt["guide"])
     example = f"{classes[0]} {terms[0]}" if classes else f"3O {terms[0]}"
@@ -100,9 +100,10 @@ def write_instructions(w: Writer, terms: tuple[str, ...], classes: list[str]) ->
                            rows=PROVISION_ROWS_PER_SHEET)
         ws.write_string(r, 0, heading, w.fmt["h2"])
         ws.write_string(r, 1, body, w.fmt["para_rule"])
-        lines = sum(max(1, math.ceil(len(part) / 118)) for part in body.split("\n"))
-        lines = max(lines, math.ceil(len(heading) / 20))
-        ws.set_row(r, 15 * lines + 4)
+        lines = fit.lines(body, fit.column_pt(TEXT_WIDTH), 11, "Calibri")
+        heading_pt = fit.lines(heading, fit.column_pt(HEADING_WIDTH), 12, "Calibri",
+                               bold=True) * 12 * fit.LINE_HEIGHT["Calibri"]
+        ws.set_row(r, max(fit.row_pt(lines, 11, "Calibri"), heading_pt + 3) + 2)
         r += 1
     r += 1
     ws.write_string(r, 0, "The sheets", w.fmt["h2"])
@@ -122,6 +123,14 @@ def write_instructions(w: Writer, terms: tuple[str, ...], classes: list[str]) ->
     for name, text in sheets:
         ws.write_string(r, 0, name, w.fmt["label"])
         ws.write_string(r, 1, text, w.fmt["para"])
+        lines = fit.lines(text, fit.column_pt(TEXT_WIDTH), 11, "Calibri")
+        if lines > 1:
+            ws.set_row(r, fit.row_pt(lines, 11, "Calibri"))
         r += 1
-    w.page(ws, landscape=False)
+    ws.print_area(0, 0, r - 1, 1)                  # not the hidden lists in column Z
+    w.page(ws, widths=[HEADING_WIDTH, TEXT_WIDTH])
+
+
+HEADING_WIDTH = 24
+TEXT_WIDTH = 70          # portrait A4 at 100%: a paragraph a reader can follow
 

@@ -62,11 +62,13 @@ class NewYearResult:
     profiles_carried: int = 0
     professionals_carried: int = 0
     errors_in_last: list[Problem] = field(default_factory=list)
+    roster_lines: list[str] = field(default_factory=list)   # what the roster gave, ignored
 
     def summary(self) -> str:
         how = ("year group and class from the roster" if self.with_roster
                else "each a year group up")
-        lines = [f"Wrote {self.out}: {self.school}, {self.year}, from {self.last.name} "
+        lines = [*self.roster_lines,
+                 f"Wrote {self.out}: {self.school}, {self.year}, from {self.last.name} "
                  f"({self.from_year}).",
                  f"  Pupils: {self.carried_pupils} carried from last year ({how}), "
                  f"{self.new_starters} new starter{_s(self.new_starters)}, {self.leavers} "
@@ -105,7 +107,7 @@ def new_year(last: Path | str, out: Path | str, year: str | None = None,
     """
     from ..checks import run_checks as check
     from ..read.workbook import load
-    from ..read.roster import read_roster
+    from ..read.roster import load_roster
     from .standard import WorkbookData, new_workbook
 
     last, out = Path(last), Path(out)
@@ -120,17 +122,19 @@ def new_year(last: Path | str, out: Path | str, year: str | None = None,
     from_year = m.settings.academic_year
     year = _new_year_name(last, from_year, year)
     rows = None
+    roster_lines: list[str] = []
     if roster is not None:
         try:
-            rows = read_roster(Path(roster), blank_sen_is_n=False)
+            read = load_roster(Path(roster), blank_sen_is_n=False)
         except ValueError as exc:
             raise NewYearRefused(f"{exc}. Nothing was written.") from None
+        rows, roster_lines = read.rows, read.lines()
     class_map = _read_classes(Path(classes), m) if classes is not None else {}
     errors = [p for p in check(m) if p.is_error]
 
     result = NewYearResult(out=out, last=last, school=m.settings.school, year=year,
                            from_year=from_year, from_term=_from_term(m), with_roster=rows
-                           is not None, errors_in_last=errors)
+                           is not None, errors_in_last=errors, roster_lines=roster_lines)
     register = _register(m, rows, class_map, result)
     _check_sheet_names(m, last, register, roster, classes, class_map)
     on_roll = {r["UPN"]: r for r in register}
@@ -374,6 +378,8 @@ def _settings(m: Map) -> dict[str, Any]:
         "Impact bands": ", ".join(f"{label} from {bound:g}" for bound, label in s.impact_bands),
         "Suppress counts below": s.suppress_below,
         "Leaving year group": s.leaving_year_group,
+        schema.SENCO_SETTING: s.senco,
+        **{f"{schema.GLOSSARY_SETTING}: {code}": meaning for code, meaning in s.glossary.items()},
     }
 
 

@@ -42,6 +42,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ..carry import CARRIED, POST, carry, is_continued, review_pupils
 from ..model import ClassTermSheet, Layout, Map
 from ..schema import PROVISION_ROWS, REVIEW_ROWS, sheet_name_fault
+from ..values import plural
 from ..write.atomic import atomic_write
 
 _COST = PROVISION_ROWS.column("cost").key
@@ -126,8 +127,9 @@ class RollForwardResult:
         lines = [f"Rolled {self.from_term} forward to {self.to_term} in {self.path.name}."]
         for name in self.sheets_added + self.sheets_filled:
             how = "added" if name in self.sheets_added else "filled in"
-            lines.append(f"  {name} ({how}): {self.rows_carried.get(name, 0)} provision rows "
-                         f"carried on, {self.review_pupils.get(name, 0)} pupils to review")
+            lines.append(f"  {name} ({how}): "
+                         f"{plural(self.rows_carried.get(name, 0), 'provision row')} carried "
+                         f"on, {plural(self.review_pupils.get(name, 0), 'pupil')} to review")
         lines.append(f"Backup of the workbook as it was: {self.backup.name}")
         return "\n".join(lines)
 
@@ -770,8 +772,8 @@ def _fill_sheet(wb, m: Map, plan: _Plan, result: RollForwardResult) -> None:
         room = _room(ws, t, tables)
         if len(rows) > room:
             raise RollForwardRefused(
-                f"{plan.name} has room for {room} rows in its {t.key} table before the next "
-                f"table, but {len(rows)} are needed. Add rows there (or delete the empty "
+                f"{plan.name} has room for {plural(room, 'row')} in its {t.key} table before "
+                f"the next table, but {len(rows)} are needed. Add rows there (or delete the empty "
                 "sheet so provmap makes a new one), then try again. Nothing was changed.")
         for i, values in enumerate(rows):
             for c, v in values.items():

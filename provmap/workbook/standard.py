@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -33,7 +33,19 @@ from .instructions import CHOICE_RANGES, write_instructions
 from .layout import (FULL_NAME_HEADER, GAP_ROWS, NOTES_HEADER, PROVISION_ROWS_PER_SHEET,
                      REFERENCE_ROWS, SPARE_PROVISION_ROWS, SPARE_REGISTER_ROWS,
                      SPARE_REVIEW_ROWS, TITLE_ROWS, col, letter, sheet_range)
-from .xlsx import Writer, write_formula
+from .xlsx import MARGINS, Writer, row_height, write_formula
+from ..write import fit, page
+
+@dataclass
+class ExtraTable:
+    """A sheet of rows provmap could not place (`import`'s 'Not imported'): a sentence
+    saying what they are, then a header row and the rows as they were typed."""
+
+    intro: str
+    headings: list[str]
+    rows: list[list[Any]]
+    widths: list[float] = field(default_factory=list)    # per column; others 14
+
 
 @dataclass
 class WorkbookData:
@@ -56,6 +68,7 @@ class WorkbookData:
     provision_rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     review_rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     extra_sheets: dict[str, list[list[Any]]] = field(default_factory=dict)
+    extra_tables: dict[str, ExtraTable] = field(default_factory=dict)
     created: datetime | None = None      # fixed for the example, so its file is reproducible
 
 
@@ -95,6 +108,8 @@ def settings_rows(school: str, year: str, terms: Iterable[str], overrides: dict[
         ("Leaving year group", schema.DEFAULT_LEAVING_YEAR_GROUP,
          "The year group that leaves the school in the summer (for next year's workbook "
          "and the transition packs)."),
+        (schema.SENCO_SETTING, None, "Optional: the SENCo's name and how to reach them, e.g. "
+         "'Mrs A. Shah, 01632 960123'. Shown on the first page of every document."),
     ]
     out = []
     seen = set()
@@ -103,8 +118,13 @@ def settings_rows(school: str, year: str, terms: Iterable[str], overrides: dict[
         out.append((key, overrides.get(key, value), note))
     for key, value in overrides.items():
         if key not in seen:
-            out.append((key, value, ""))
+            out.append((key, value, GLOSSARY_NOTE if key.startswith(
+                f"{schema.GLOSSARY_SETTING}:") else ""))
     return out
+
+
+GLOSSARY_NOTE = ("Optional: what the code means, in a parent's words, for the key on POPs and "
+                 "packs (it replaces provmap's own wording of a common code).")
 
 
 
@@ -268,6 +288,30 @@ def _write(w: Writer, data: WorkbookData) -> None:
             for c, v in enumerate(values):
                 w.put(ws, r, c, v, None)
         ws.set_column(0, 0, 60)
+    for name, table in data.extra_tables.items():
+        _extra_table(w, name, table)
+
+
+def _extra_table(w: Writer, name: str, t: ExtraTable) -> None:
+    ws = w.sheet(name)
+    ws.write_string(0, 0, t.intro, w.fmt["guide"])
+    for c, heading in enumerate(t.headings):
+        ws.write_string(2, c, heading, w.fmt["head"])
+        ws.set_column(c, c, t.widths[c] if c < len(t.widths) else 14,
+                      w.fmt["wrap"] if c < len(t.widths) and t.widths[c] >= 20 else None)
+    for r, values in enumerate(t.rows, start=3):
+        lines = 1
+        for c, v in enumerate(values):
+            w.put(ws, r, c, v, w.fmt["date"] if isinstance(v, (date, datetime)) else
+                  w.fmt["wrap"] if c < len(t.widths) and t.widths[c] >= 20 else w.fmt["text"])
+            if isinstance(v, str) and c < len(t.widths) and t.widths[c] >= 20:
+                lines = max(lines, math.ceil(len(v) / t.widths[c]))
+        if lines > 1:
+            ws.set_row(r, 15 * lines + 1)
+    ws.set_row(2, 32)
+    ws.freeze_panes(3, 1)
+    ws.autofilter(2, 0, 2 + max(len(t.rows), 1), max(len(t.headings), 1) - 1)
+    w.page(ws, landscape=True, title_rows="2:2")
 
 
 
@@ -276,21 +320,27 @@ def _write(w: Writer, data: WorkbookData) -> None:
 # Sheets
 
 
+MEANING_WIDTH = 60          # the Settings sheet's "What it means" column, wrapped
+
+
 def _settings(w: Writer, data: WorkbookData, terms: tuple[str, ...]) -> None:
     ws = w.sheet("Settings")
     w.header(ws, 0, SETTINGS)
     ws.write_string(0, len(SETTINGS.columns), "What it means", w.fmt["head_extra"])
     w.widths(ws, SETTINGS)
-    ws.set_column(len(SETTINGS.columns), len(SETTINGS.columns), 70)
+    ws.set_column(len(SETTINGS.columns), len(SETTINGS.columns), MEANING_WIDTH)
+    widths = [*(c.width for c in SETTINGS.columns), MEANING_WIDTH]
     vcol = col(SETTINGS, "value")
     for r, (key, value, note) in enumerate(settings_rows(w.school, w.year, terms,
                                                          data.settings), start=1):
         ws.write_string(r, col(SETTINGS, "setting"), key, w.fmt["label"])
-        fmt = w.fmt["money"] if key == "Notional SEN threshold" else w.fmt["text"]
+        fmt = w.fmt["money"] if key == "Notional SEN threshold" else w.fmt["wrap"]
         w.put(ws, r, vcol, value, fmt)
-        ws.write_string(r, len(SETTINGS.columns), note, w.fmt["guide"])
+        ws.write_string(r, len(SETTINGS.columns), note, w.fmt["guide_wrap"])
+        if height := row_height([key, value, note], widths):
+            ws.set_row(r, height)
     ws.freeze_panes(1, 0)
-    w.page(ws, landscape=False)
+    w.page(ws, title_rows="0:0", widths=widths)
 
 
 def _table_sheet(w: Writer, table: Table, extra: str, width: float) -> tuple[Any, int]:
@@ -302,6 +352,8 @@ def _table_sheet(w: Writer, table: Table, extra: str, width: float) -> tuple[Any
     ws.write_string(0, after, extra, w.fmt["head_extra"])
     w.widths(ws, table)
     ws.set_column(after, after, width)
+    w.header_height(ws, 0, [*(c.name for c in table.columns), extra],
+                    [*(c.width for c in table.columns), width])
     return ws, after
 
 
@@ -309,10 +361,14 @@ def _pupils(w: Writer, pupils: list[dict[str, Any]], last_row: int) -> None:
     ws, full = _table_sheet(w, PUPILS, FULL_NAME_HEADER, 24)
     fore, sur = letter(PUPILS, "forename"), letter(PUPILS, "surname")
     formats = [w.cell_format(c) for c in PUPILS.columns]
+    widths = [c.width for c in PUPILS.columns]
     for i, p in enumerate(pupils):
         r = i + 1
-        for c, column in enumerate(PUPILS.columns):
-            w.put(ws, r, c, p.get(column.name), formats[c])
+        values = [p.get(column.name) for column in PUPILS.columns]
+        for c, value in enumerate(values):
+            w.put(ws, r, c, value, formats[c])
+        if height := row_height(values, widths):       # a long name or parent wraps whole
+            ws.set_row(r, height)
         cached = f"{p.get('Forename') or ''} {p.get('Surname') or ''}".strip()
         ws.write_formula(r, full, f'=TRIM({fore}{r + 1}&" "&{sur}{r + 1})', w.fmt["helper"],
                          cached)
@@ -330,7 +386,8 @@ def _pupils(w: Writer, pupils: list[dict[str, Any]], last_row: int) -> None:
     ws.freeze_panes(1, col(PUPILS, "surname") + 1)
     ws.autofilter(0, 0, max(len(pupils), 1), len(PUPILS.columns) - 1)
     ws.print_area(0, 0, max(len(pupils), 1), len(PUPILS.columns) - 1)
-    w.page(ws, landscape=True, title_rows="0:0")
+    w.page(ws, title_rows="0:0", widths=[c.width for c in PUPILS.columns],
+           repeat=col(PUPILS, "surname") + 1)
 
 
 def _staff(w: Writer, staff: list[dict[str, Any]], last_row: int) -> None:
@@ -340,15 +397,29 @@ def _staff(w: Writer, staff: list[dict[str, Any]], last_row: int) -> None:
         for i in range(len(staff)):
             ws.write_string(1 + i, notes, "Example: change to your own staff and costs",
                             w.fmt["note"])
+    else:
+        for i, s in enumerate(staff):           # what `import` worked out, said on the row
+            if s.get(NOTES_HEADER):
+                ws.write_string(1 + i, notes, s[NOTES_HEADER], w.fmt["note"])
     ws.freeze_panes(1, 1)
-    w.page(ws, landscape=False)
+    w.page(ws, title_rows="0:0", widths=[*(c.width for c in STAFF.columns), 48], repeat=1)
 
 
 def _provisions(w: Writer, provisions: list[dict[str, Any]], last_row: int) -> None:
     ws = w.sheet("Provisions")
     w.header(ws, 0, PROVISIONS)
     w.widths(ws, PROVISIONS)
+    w.header_height(ws, 0, [c.name for c in PROVISIONS.columns],
+                    [c.width for c in PROVISIONS.columns])
     w.rows(ws, 1, PROVISIONS, provisions)
+    if any(p.get(NOTES_HEADER) for p in provisions):     # what `import` worked out
+        notes = len(PROVISIONS.columns)
+        ws.write_string(0, notes, NOTES_HEADER, w.fmt["head_extra"])
+        ws.set_column(notes, notes, NOTES_WIDTH)
+        for i, p in enumerate(provisions):
+            if p.get(NOTES_HEADER):
+                ws.write_string(1 + i, notes, p[NOTES_HEADER], w.fmt["note"])
+                ws.set_row(1 + i, 15 * math.ceil(len(p[NOTES_HEADER]) / NOTES_WIDTH) + 1)
     last = last_row - 1
     for key, source in (("type", schema.PROVISION_TYPE.values), ("area_of_need", "=AreaList"),
                         ("delivered_by", "=StaffNames"),
@@ -357,7 +428,9 @@ def _provisions(w: Writer, provisions: list[dict[str, Any]], last_row: int) -> N
         w.dropdown(ws, 1, last, col(PROVISIONS, key), source, PROVISIONS.column(key).name,
                    "That value")
     ws.freeze_panes(1, 1)
-    w.page(ws, landscape=True, title_rows="0:0")
+    ws.print_area(0, 0, max(len(provisions), 1), len(PROVISIONS.columns) - 1)
+    w.page(ws, title_rows="0:0", widths=[c.width for c in PROVISIONS.columns], repeat=1,
+           starts=[col(PROVISIONS, "measure")])
 
 
 def _pupil_table(w: Writer, name: str, table: Table, rows: list[dict[str, Any]],
@@ -365,6 +438,7 @@ def _pupil_table(w: Writer, name: str, table: Table, rows: list[dict[str, Any]],
     ws = w.sheet(name)
     w.header(ws, 0, table)
     w.widths(ws, table)
+    w.header_height(ws, 0, [c.name for c in table.columns], [c.width for c in table.columns])
     w.rows(ws, 1, table, rows)
     last = max(len(rows) + 200, 400)
     w.dropdown(ws, 1, last, col(table, "pupil"), "=PupilNames", "Pupil", "That pupil")
@@ -374,7 +448,8 @@ def _pupil_table(w: Writer, name: str, table: Table, rows: list[dict[str, Any]],
     ws.write_string(0, len(table.columns) + 1, note, w.fmt["note"])
     ws.set_column(len(table.columns) + 1, len(table.columns) + 1, 40)
     ws.freeze_panes(1, 1)
-    w.page(ws, landscape=True, title_rows="0:0")
+    ws.print_area(0, 0, max(len(rows), 1), len(table.columns) - 1)   # not the note beside
+    w.page(ws, title_rows="0:0", widths=[c.width for c in table.columns], repeat=1)
 
 
 def class_sheet(w: Writer, class_name: str, term: str, rows: list[dict[str, Any]],
@@ -382,6 +457,7 @@ def class_sheet(w: Writer, class_name: str, term: str, rows: list[dict[str, Any]
                  staff: list[dict[str, Any]]) -> None:
     ws = w.sheet(f"{class_name} {term}")
     ws.write_string(0, 0, f"{class_name}: {term} term {w.year}", w.fmt["title"])
+    ws.set_row(0, TITLE_PT)
     ws.write_string(1, 0, "One row per pupil per provision. Blank delivery cells use the "
                     "Provisions sheet's usual values; Cost is worked out for you. The termly "
                     "review is below the provision table.", w.fmt["guide"])
@@ -390,18 +466,19 @@ def class_sheet(w: Writer, class_name: str, term: str, rows: list[dict[str, Any]
     n = max(PROVISION_ROWS_PER_SHEET, len(rows) + SPARE_PROVISION_ROWS)
     last = first + n - 1
     w.header(ws, head, PROVISION_ROWS)
-    ws.set_row(head, 32)
+    widths = class_sheet_widths()
+    heights = {0: TITLE_PT, head: _header_height(w, ws, head, PROVISION_ROWS, widths)}
     w.widths(ws, PROVISION_ROWS)
     t = PROVISION_ROWS
     cost_c = col(t, "cost")
     cached = sheet_costs(rows, provisions, staff)
     formats = [w.cell_format(c) for c in t.columns]
-    widths = class_sheet_widths()
     for i in range(n):
         r = first + i
         row = rows[i] if i < len(rows) else {}
         if row and (height := _row_height(row, t, widths)):
             ws.set_row(r, height)
+            heights[r] = height
         for c, column in enumerate(t.columns):
             if c == cost_c:
                 if row.get("Cost") not in (None, ""):
@@ -425,7 +502,7 @@ def class_sheet(w: Writer, class_name: str, term: str, rows: list[dict[str, Any]
     rhead = last + 1 + GAP_ROWS
     rfirst = rhead + 1
     w.header(ws, rhead, REVIEW_ROWS, "head_review")
-    ws.set_row(rhead, 32)
+    heights[rhead] = _header_height(w, ws, rhead, REVIEW_ROWS, widths)
     m = len(review) + SPARE_REVIEW_ROWS
     rformats = [w.cell_format(c) for c in REVIEW_ROWS.columns]
     attendance = col(REVIEW_ROWS, "attendance")
@@ -433,6 +510,7 @@ def class_sheet(w: Writer, class_name: str, term: str, rows: list[dict[str, Any]
         row = review[i] if i < len(review) else {}
         if row and (height := _row_height(row, REVIEW_ROWS, widths)):
             ws.set_row(rfirst + i, height)
+            heights[rfirst + i] = height
         for c, column in enumerate(REVIEW_ROWS.columns):
             w.put(ws, rfirst + i, c, row.get(column.name), rformats[c])
         if row.get("Attendance") in (None, ""):
@@ -445,25 +523,38 @@ def class_sheet(w: Writer, class_name: str, term: str, rows: list[dict[str, Any]
         key = f"target_{k}_outcome"
         w.dropdown(ws, rfirst, rlast, col(REVIEW_ROWS, key), schema.OUTCOME.values,
                    REVIEW_ROWS.column(key).name, "That outcome")
-    for c, width in enumerate(class_sheet_widths()):
-        ws.set_column(c, c, width, w.fmt["wrap"] if width >= 20 else None)
+    for c, width in enumerate(widths):
+        ws.set_column(c, c, width, w.fmt["wrap"])   # what staff type later wraps too
     ws.hide_gridlines(0)
     ws.freeze_panes(TITLE_ROWS - 1, 1)
-    w.page(ws, landscape=True)
+    # On paper: the provision header on every page, the Pupil column on every part, rows
+    # whole, and the review table's header with its first two rows (never alone at a foot).
+    landscape, scale = w.page(ws, title_rows=f"{head}:{head}", widths=widths, repeat=1,
+                              starts=[col(t, "target")])
     ws.print_area(0, 0, rlast, max(len(t.columns), len(REVIEW_ROWS.columns)) - 1)
+    units = [r for r in range(first, rlast + 1) if not rhead <= r < rfirst + 2]
+    ws.set_h_pagebreaks(page.keep_together(
+        heights, sorted(units + [rhead]), rlast + 1, width_pt=w.room(landscape) * 100 / scale,
+        title_rows=(head,), margins=MARGINS, landscape=landscape))
 
 
-REVIEW_WIDTH_CAP = 22     # the review's long text columns wrap instead of widening the sheet
+TITLE_PT = fit.row_pt(1, 15, "Calibri")     # a class sheet's title line (15 pt)
+
+# Long text wraps in columns no wider than these, so that a class sheet prints in two
+# landscape parts (the Pupil column on both) at 87% scale: 9.6 pt for its 11 pt text.
+PROVISION_WIDTH_CAP = 18
+REVIEW_WIDTH_CAP = 14
+NOTES_WIDTH = 60          # the Provisions notes `import` writes, wrapped
 
 
 def class_sheet_widths() -> list[float]:
     """Both tables share the sheet's columns: each column is as wide as the provision
-    table needs, or the review table's (capped, its text wraps), whichever is wider."""
+    table needs, or the review table's, whichever is wider, each capped (its text wraps)."""
     out = []
     for c in range(max(len(PROVISION_ROWS.columns), len(REVIEW_ROWS.columns))):
         widths = []
         if c < len(PROVISION_ROWS.columns):
-            widths.append(PROVISION_ROWS.columns[c].width)
+            widths.append(min(PROVISION_ROWS.columns[c].width, PROVISION_WIDTH_CAP))
         if c < len(REVIEW_ROWS.columns):
             widths.append(min(REVIEW_ROWS.columns[c].width, REVIEW_WIDTH_CAP))
         out.append(max(widths))
@@ -473,12 +564,16 @@ def class_sheet_widths() -> list[float]:
 def _row_height(row: dict[str, Any], table: Table, widths: list[float]) -> float | None:
     """Enough height for the longest wrapped text on a filled row (LibreOffice does not
     grow rows by itself when it opens a file); None leaves the default."""
-    lines = 1
-    for c, column in enumerate(table.columns):
-        v = row.get(column.name)
-        if isinstance(v, str) and c < len(widths) and widths[c] >= 20:
-            lines = max(lines, math.ceil(len(v) / (widths[c] + 1)))
-    return 15 * lines + 1 if lines > 1 else None
+    return row_height([row.get(c.name) for c in table.columns], widths)
+
+
+def _header_height(w: Writer, ws, r: int, table: Table, widths: list[float]) -> float:
+    """A class sheet's header row: its headings whole, and at least two lines tall."""
+    lines = max((fit.lines(c.name, fit.column_pt(wd), 11, "Calibri", bold=True)
+                 for c, wd in zip(table.columns, widths)), default=1)
+    height = max(32.0, fit.row_pt(lines, 11, "Calibri") + 2)
+    ws.set_row(r, height)
+    return height
 
 
 def _progress_formatting(w: Writer, ws, first: int, last: int) -> None:

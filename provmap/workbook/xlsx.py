@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
-from typing import Any
+from functools import lru_cache
+from typing import Any, Iterable, Sequence
 
 import xlsxwriter
 
 from ..schema import Column, Kind, Table
-from ..write import page
+from ..write import fit, page
 
 
 def _plain_formula(formula: str, expand_future_functions: bool = False) -> str:
@@ -54,6 +55,8 @@ class Writer:
         self.fmt = {
             "title": f({**base, "bold": True, "font_size": 15, "font_color": "#1F3864"}),
             "guide": f({**base, "italic": True, "font_color": "#595959"}),
+            "guide_wrap": f({**base, "italic": True, "font_color": "#595959",
+                             "text_wrap": True}),
             "head": f({**base, "bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E78",
                        "text_wrap": True, "border": 1, "border_color": "#BFBFBF",
                        "valign": "vcenter"}),
@@ -97,9 +100,7 @@ class Writer:
             return self.fmt["date"]
         if column.kind is Kind.PERCENT:
             return self.fmt["percent"]
-        if column.width >= 26:
-            return self.fmt["wrap"]
-        return self.fmt["text"]
+        return self.fmt["wrap"]          # text wraps, so a long word is never cut on paper
 
     def put(self, ws, r: int, c: int, value: Any, fmt) -> None:
         """Write one value by its type; text is always text, never a formula."""
@@ -128,9 +129,13 @@ class Writer:
 
     def rows(self, ws, r0: int, table: Table, rows: list[dict[str, Any]]) -> None:
         formats = [self.cell_format(c) for c in table.columns]
+        widths = [c.width for c in table.columns]
         for i, row in enumerate(rows):
-            for c, column in enumerate(table.columns):
-                self.put(ws, r0 + i, c, row.get(column.name), formats[c])
+            values = [row.get(column.name) for column in table.columns]
+            for c, value in enumerate(values):
+                self.put(ws, r0 + i, c, value, formats[c])
+            if height := row_height(values, widths):
+                ws.set_row(r0 + i, height)
 
     def dropdown(self, ws, first: int, last: int, c: int, source: list[str] | str,
                  title: str, what: str) -> None:
@@ -144,11 +149,83 @@ class Writer:
             "error_message": f"{what} is not in the list. Keep it anyway?"[:255],
         })
 
-    def page(self, ws, landscape: bool, title_rows: str | None = None) -> None:
-        page.a4(ws, landscape=landscape,
-                header=(page.escape(self.school), "&A", page.escape(self.year)),
-                footer=("Confidential", "", "Page &P of &N"),
-                margins={"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6})
+    def page(self, ws, landscape: bool | None = None, title_rows: str | None = None, *,
+             widths: Sequence[float] | None = None, repeat: int = 0,
+             starts: Iterable[int] = ()) -> tuple[bool, int]:
+        """A4 with the school, sheet and year in the header.  Given the printed columns'
+        ``widths``, the sheet prints at a fixed scale that keeps its text at 9 pt or more
+        (``LEAST_SCALE``), in the orientation that needs fewer page-wide parts; a sheet
+        too wide for one page prints in parts, repeating its first ``repeat`` columns,
+        a part beginning at one of ``starts`` where it can.  Returns (landscape, scale),
+        scale 100 when the sheet is fitted to the page's width instead."""
+        scale, breaks = 0, []
+        if widths is not None:
+            landscape, scale, breaks = _orientation(widths, repeat, starts)
+        page.a4(ws, landscape=bool(landscape),
+                header=(HEADER_SIZE + page.escape(self.school), HEADER_SIZE + "&A",
+                        HEADER_SIZE + page.escape(self.year)),
+                footer=(HEADER_SIZE + "Confidential", "", HEADER_SIZE + "Page &P of &N"),
+                margins=MARGINS)
         if title_rows:
             ws.repeat_rows(*[int(x) for x in title_rows.split(":")])
+        if scale:
+            ws.set_print_scale(scale)
+        if breaks:
+            ws.set_v_pagebreaks(breaks)
+            if repeat:
+                ws.repeat_columns(0, repeat - 1)
+            ws.print_across()
+        return bool(landscape), scale or 100
+
+    @staticmethod
+    def room(landscape: bool) -> float:
+        """The width of paper between the margins, in points."""
+        return page.A4_PT[0 if landscape else 1] - (MARGINS["left"] + MARGINS["right"]) * 72
+
+    def header_height(self, ws, r: int, names: Sequence[str], widths: Sequence[float]) -> None:
+        """A header row tall enough for its wrapped headings (two-line headings whole)."""
+        lines = max((fit.lines(n, fit.column_pt(w), 11, "Calibri", bold=True)
+                     for n, w in zip(names, widths)), default=1)
+        if lines > 1:
+            ws.set_row(r, fit.row_pt(lines, 11, "Calibri") + 2)
+
+
+def row_height(values: Sequence[Any], widths: Sequence[float]) -> float | None:
+    """The height a row of the staff workbook needs for its wrapped text (Calibri 11), or
+    None when one line does (most rows: their text is checked against a quick bound)."""
+    lines = 1
+    for value, width in zip(values, widths):
+        if isinstance(value, str) and len(value) * _WIDEST_CHAR_PT > fit.column_pt(width) - 6:
+            lines = max(lines, fit.lines(value, fit.column_pt(width), 11, "Calibri"))
+    return fit.row_pt(lines, 11, "Calibri") if lines > 1 else None
+
+
+_WIDEST_CHAR_PT = 11 * 0.87      # Calibri 11 has no wider character (W)
+
+
+MARGINS = {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6}
+LEAST_SCALE = 84           # 11 pt text prints at 9.2 pt or more
+HEADER_SIZE = "&11 "       # header and footer at 11 pt before scaling (over 9 pt after); the
+                           # space ends the size code before text that starts with a digit
+
+
+def _orientation(widths: Sequence[float], repeat: int, starts: Iterable[int]
+                 ) -> tuple[bool, int, list[int]]:
+    """(landscape, scale, column breaks): portrait unless landscape needs fewer parts."""
+    landscape, scale, breaks = _planned(tuple(widths), repeat, tuple(starts))
+    return landscape, scale, list(breaks)
+
+
+@lru_cache(maxsize=64)          # every class sheet has the same columns
+def _planned(widths: tuple[float, ...], repeat: int, starts: tuple[int, ...]
+             ) -> tuple[bool, int, tuple[int, ...]]:
+    long_side, short_side = page.A4_PT
+    side = (MARGINS["left"] + MARGINS["right"]) * 72
+    portrait = fit.print_scale(widths, short_side - side, repeat=repeat, starts=starts,
+                               least=LEAST_SCALE)
+    landscape = fit.print_scale(widths, long_side - side, repeat=repeat, starts=starts,
+                                least=LEAST_SCALE)
+    if len(portrait[1]) <= len(landscape[1]):
+        return False, portrait[0], tuple(portrait[1])
+    return True, landscape[0], tuple(landscape[1])
 

@@ -56,8 +56,9 @@ def keep_together(heights: dict[int, float], units: list[int], end: int, *, widt
     straddles two printed pages, at the fit-to-one-page-wide scale.
 
     XlsxWriter knows every row's height (writers set them), so the writer can place manual
-    breaks; LibreOffice honours them.  `title_rows` repeat on every page.  A unit taller
-    than a page splits anyway.
+    breaks; LibreOffice honours them.  `title_rows` repeat on every page; rows above the
+    first unit that are not title rows (a sheet's title) take room on the first page only.
+    A unit taller than a page splits anyway.
     """
     page_w, page_h = A4_PT if landscape else A4_PT[::-1]
     page_w -= (margins["left"] + margins["right"]) * 72
@@ -68,7 +69,7 @@ def keep_together(heights: dict[int, float], units: list[int], end: int, *, widt
     room = page_h / scale - titles - 6      # a little slack for rounding
     bounds = sorted(set(u for u in units if u > title_rows[-1])) + [end]
     breaks: list[int] = []
-    used = sum(height(r) for r in range(title_rows[-1] + 1, bounds[0]))
+    used = sum(height(r) for r in range(bounds[0]) if r not in title_rows)   # the first page
     for start, stop in zip(bounds, bounds[1:]):
         h = sum(height(r) for r in range(start, stop))
         if used + h > room and used > 0:
