@@ -224,7 +224,7 @@ def _write(w: Writer, data: WorkbookData) -> None:
     staff = data.staff if data.staff is not None else DEFAULT_STAFF
     provisions = data.provisions if data.provisions is not None else DEFAULT_PROVISIONS
     classes = _classes(data)
-    check_sheet_names(classes, terms, data.extra_sheets)
+    check_sheet_names(classes, terms, [*data.extra_sheets, *data.extra_tables])
 
     # Defined names: the lists dropdowns and formulas point at.
     n_pupils = len(data.pupils)
