@@ -159,12 +159,9 @@ def new_workbook(out: Path, school: str, year: str, roster: Path | None = None, 
         try:
             _write(Writer(wb, school, year), data)
         except SheetNameRefused as exc:
-            if roster is None or exc.class_name is None:
+            if roster is None:
                 raise
-            upn = next((p.get("UPN") for p in data.pupils
-                        if str(p.get("Class") or "").strip() == exc.class_name), None)
-            raise SheetNameRefused(f"{Path(roster).name}: {exc}" + (
-                f" (the class of pupil {upn})" if upn else ""), exc.class_name) from None
+            raise exc.located(Path(roster).name, data.pupils) from None
         finally:
             wb.close()
     return out
@@ -177,6 +174,15 @@ class SheetNameRefused(ValueError):
     def __init__(self, message: str, class_name: str | None = None, term: str | None = None):
         super().__init__(message)
         self.class_name, self.term = class_name, term
+
+    def located(self, source: str, pupils: list[dict[str, Any]]) -> "SheetNameRefused":
+        """The same refusal, naming the file the register came from (a roster) and, for a
+        class, its first pupil's UPN."""
+        upn = next((p.get("UPN") for p in pupils if self.class_name is not None
+                    and str(p.get("Class") or "").strip() == self.class_name), None)
+        return SheetNameRefused(f"{source}: {self}" + (f" (the class of pupil {upn})"
+                                                       if upn else ""),
+                                self.class_name, self.term)
 
 
 def check_sheet_names(classes: list[str], terms: tuple[str, ...],
