@@ -75,8 +75,47 @@ class Settings:
                 label = name
         return label
 
+    def useful_or_better(self, ratio_gain: float | None) -> bool:
+        """Impact useful or better (see :func:`useful_or_better`)."""
+        return useful_or_better(ratio_gain, self.impact_bands)
+
     def term_index(self, term: str) -> int:
         return [t.casefold() for t in self.terms].index(term.casefold())
+
+
+USEFUL = "useful"
+
+
+def useful_from(bands: tuple[tuple[float, str], ...]) -> float | None:
+    """Where "useful or better" starts: the band the school calls useful, else the first
+    band above modest (the school may call it something else).  None without bands.
+
+    The governors' and trust reports count provisions, and the packs pupils, by this one
+    rule, so "useful or better" always agrees with the band printed beside the figure.
+    """
+    named = [bound for bound, label in bands if label.strip().casefold() == USEFUL]
+    if named:
+        return named[0]
+    return min((bound for bound, _ in bands), default=None)
+
+
+def useful_or_better(ratio_gain: float | None, bands: tuple[tuple[float, str], ...]) -> bool:
+    """Whether a ratio gain's band is useful or a band above it."""
+    start = useful_from(bands)
+    return ratio_gain is not None and start is not None and ratio_gain >= start
+
+
+def making_progress(assessed: int, no_progress: int) -> float | None:
+    """The share of assessed pupils making progress: of the pupils with both scores on a
+    provision, those with no row whose gain is 0 or less (the rollup's "Share making
+    progress").  Over several provisions, the sums of both counts: a pupil counts once in
+    each provision.  None when nobody was assessed."""
+    return (assessed - no_progress) / assessed if assessed else None
+
+
+def most_made_no_progress(assessed: int, no_progress: int) -> bool:
+    """The rollup's provision flag: more than half the assessed pupils made no progress."""
+    return assessed > 0 and no_progress * 2 > assessed
 
 
 @dataclass(frozen=True, slots=True)

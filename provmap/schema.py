@@ -144,6 +144,10 @@ NEED_AREA = {"SLCN": C_AND_I, "ASD": C_AND_I, "SPLD": C_AND_L, "MLD": C_AND_L,
              "SLD": C_AND_L, "PMLD": C_AND_L, "SEMH": SEMH_AREA, "HI": S_AND_P,
              "VI": S_AND_P, "MSI": S_AND_P, "PD": S_AND_P}
 
+AREAS = (C_AND_I, C_AND_L, SEMH_AREA, S_AND_P)     # the four broad areas, in the Code's order
+# The unit a provision's gain is in, by its measure kind (the published reports print it).
+UNIT = {"months": "months", "standardised": "points", "score": "points"}
+
 QFT = "Quality first teaching"
 GROUP = "Group"
 ONE_TO_ONE = "1:1"

@@ -1,4 +1,4 @@
-"""Disclosure control: small counts, complementary suppression, pooling, identifier scans."""
+"""Disclosure control: small counts, the audit, protection, money, pooling, identifiers."""
 
 from __future__ import annotations
 
@@ -6,35 +6,36 @@ from datetime import date
 from types import SimpleNamespace
 
 import pandas as pd
+import pytest
 import xlsxwriter
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from published_audit import Page, assert_nothing_pinned
+from published_audit import grid as read_table
 
 from provmap.numbers import disclosure as dc
 
 
-def table(rows: dict[str, list[int]], cols: list[str], *, row_total=True, col_total=True):
-    """A count table with its totals worked out, as the report builds them."""
+def grid(rows: dict[str, list[int]], cols: list[str], threshold: int = 5):
+    """A release of a count table with row and column totals (``Total``), as the reports
+    build them: each cell one figure, rows and columns adding up."""
+    r = dc.Release(threshold)
     df = pd.DataFrame.from_dict(rows, orient="index", columns=cols).astype(int)
-    if col_total:
-        df["Total"] = df.sum(axis=1)
-    if row_total:
-        df.loc["Total"] = df.sum(axis=0)
-    return df
-
-
-def hidden_cells(mask: pd.DataFrame) -> set:
-    return {(r, c) for r in mask.index for c in mask.columns if mask.at[r, c]}
-
-
-def lines_of(df: pd.DataFrame):
-    inner_c = [c for c in df.columns if c != "Total"]
-    inner_r = [r for r in df.index if r != "Total"]
-    for r in df.index:
-        yield [(r, c) for c in df.columns]
+    df["Total"] = df.sum(axis=1)
+    df.loc["Total"] = df.sum(axis=0)
+    for i in df.index:
+        for c in df.columns:
+            r.count((i, c), int(df.at[i, c]))
+    for i in df.index:
+        r.add_sum([(i, c) for c in cols], (i, "Total"))
     for c in df.columns:
-        yield [(r, c) for r in df.index]
-    assert inner_c and inner_r
+        r.add_sum([(i, c) for i in df.index if i != "Total"], ("Total", c))
+    return r, df
+
+
+def shown(r: dc.Release, df: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({c: [r.shown((i, c)) for i in df.index] for c in df.columns},
+                        index=df.index)
 
 
 def test_small_counts_show_as_less_than_threshold():
@@ -43,86 +44,217 @@ def test_small_counts_show_as_less_than_threshold():
     assert not dc.is_small(None, 5) and not dc.is_small(float("nan"), 5)
 
 
-def test_without_totals_only_small_counts_are_hidden():
-    df = pd.DataFrame({"Pupils": [3, 10, 0]}, index=["a", "b", "c"])
-    out = dc.suppress_table(df, 5)
-    assert out["Pupils"].tolist() == ["<5", 10, 0]
+# --- the audit --------------------------------------------------------------------------------
+
+def test_the_audit_gives_each_hidden_cell_its_interval():
+    # a: <5 and * with a total of 13: the small one is 1..4, the other 9..12.
+    r, _ = grid({"a": [3, 10], "b": [6, 7]}, ["x", "y"])
+    r.figures[("a", "x")].state = dc.SMALL
+    r.figures[("a", "y")].state = dc.SECRET
+    r.figures[("b", "x")].state = dc.SECRET
+    r.figures[("b", "y")].state = dc.SECRET
+    found = {i.key: (i.least, i.greatest) for i in dc.audit(r)}
+    assert found[("a", "x")] == pytest.approx((1, 4))
+    assert found[("a", "y")] == pytest.approx((9, 12))
+    assert not dc.pinned(r)
 
 
-def test_a_row_total_would_give_away_the_small_count():
-    # 3 + 10 = 13: showing 10 and 13 would reveal the 3, so the 10 is hidden too.
-    df = table({"Reception": [3, 10]}, ["SEN support", "EHC plan"], row_total=False)
-    out = dc.suppress_table(df, 5, total_col="Total")
-    assert out.loc["Reception"].tolist() == ["<5", dc.HIDDEN, 13]
+V2 = {"a": [1, 9], "b": [1, 8], "c": [7, 7]}
 
 
-def test_the_next_smallest_cell_is_hidden_and_zeros_are_not_used():
-    df = table({"a": [3, 20, 0, 8]}, ["w", "x", "y", "z"], row_total=False)
-    out = dc.suppress_table(df, 5, total_col="Total")
-    assert out.loc["a"].tolist() == ["<5", 20, 0, dc.HIDDEN, 31]
+def test_a_single_complement_can_be_solved_and_the_audit_sees_it():
+    # Version 2 hid each small count and then one more in each line that had one hidden:
+    # a.x, b.x (<5) and a.y, b.y (*).  Every line has two hidden cells, yet column x says
+    # <5 + <5 = 9 - 7 = 2: both are 1, and then a.y = 9 and b.y = 8.
+    r, df = grid(V2, ["x", "y"])
+    for i in "ab":
+        r.figures[(i, "x")].state = dc.SMALL
+        r.figures[(i, "y")].state = dc.SECRET
+    pinned = {i.key[0] + i.key[1]: i.least for i in dc.pinned(r)}
+    assert pinned == pytest.approx({"ax": 1, "bx": 1, "ay": 9, "by": 8})
 
 
-def test_when_only_zeros_are_left_the_total_is_hidden():
-    df = table({"a": [0, 6]}, ["x", "y"], row_total=False)
-    mask = dc.suppression_mask(df, 5, total_col="Total", force=[("a", "y")])
-    assert hidden_cells(mask) == {("a", "y"), ("a", "Total")}
+def test_protect_hides_until_nothing_can_be_worked_out():
+    r, df = grid(V2, ["x", "y"])
+    assert dc.protect(r) == []
+    assert dc.pinned(r) == []
+    out = shown(r, df)
+    assert out.loc[["a", "b"], "x"].tolist() == ["<5", "<5"]
+    hidden = [(i, c) for i in df.index for c in df.columns if out.at[i, c] == dc.HIDDEN]
+    assert len(hidden) >= 3 and ("c", "x") in hidden     # column x needs a third hidden cell
 
 
-def test_suppression_iterates_across_rows_and_columns():
-    #        x   y   Total
-    #   A    2   9   11      A.x small -> hide A.y (row A)
-    #   B    7   8   15      column y then has one hidden -> hide B.y; column x -> hide B.x
-    df = table({"A": [2, 9], "B": [7, 8]}, ["x", "y"])
-    mask = dc.suppression_mask(df, 5, total_row="Total", total_col="Total")
-    assert hidden_cells(mask) == {("A", "x"), ("A", "y"), ("B", "x"), ("B", "y")}
-    assert mask.at["A", "x"] == "small" and mask.at["B", "y"] == "hidden"
-    out = dc.apply_mask(df, mask, 5)
-    assert out.loc["Total"].tolist() == [9, 17, 26]
+def test_money_follows_its_count_with_a_complement_in_its_column():
+    # Writing slopes for 3 pupils at £12 each: £36 would tell the count.
+    r = dc.Release(5)
+    lines = {"Writing slope": (3, 36.0), "Lego therapy": (8, 240.0), "Phonics": (12, 960.0)}
+    for name, (n, cost) in lines.items():
+        r.count((name, "Pupils"), n)
+        r.money((name, "Cost"), cost, n)
+    r.count(("Total", "Pupils"), 23)
+    r.money(("Total", "Cost"), 1236.0, 23)
+    r.add_distinct([(k, "Pupils") for k in lines], ("Total", "Pupils"))
+    r.add_sum([(k, "Cost") for k in lines], ("Total", "Cost"))
+    assert dc.protect(r) == []
+    assert r.shown(("Writing slope", "Cost")) == dc.HIDDEN
+    assert r.shown(("Lego therapy", "Cost")) == dc.HIDDEN       # the complement
+    assert r.shown(("Phonics", "Cost")) == 960.0 and r.shown(("Total", "Cost")) == 1236.0
+    [i] = dc.audit(r, [("Writing slope", "Cost")])
+    assert i.least == pytest.approx(0, abs=0.02) and i.greatest == pytest.approx(276, abs=0.02)
 
 
-def test_a_small_total_is_hidden_and_protected_like_any_cell():
-    df = table({"A": [1, 0], "B": [2, 0]}, ["x", "y"])
-    mask = dc.suppression_mask(df, 5, total_row="Total", total_col="Total")
-    # every non-zero count here is small, so all are hidden; zeros stay shown
-    assert {c for c in hidden_cells(mask)} == {("A", "x"), ("B", "x"), ("Total", "x"),
-                                               ("A", "Total"), ("B", "Total"),
-                                               ("Total", "Total")}
+def test_money_over_few_pupils_known_within_a_factor_of_two_is_pinned():
+    r = dc.Release(5)
+    r.money("a", 100.0, 2)
+    r.money("b", 30.0, 9)
+    r.money("t", 130.0, 11)
+    r.money("c", 30.0, 9)                       # shown, and known to be at least b
+    r.add_sum(["a", "b"], "t")
+    r.add_at_most("b", "c")
+    r.figures["a"].state = r.figures["b"].state = dc.SECRET
+    # a is 100..130: known within a factor of two, so pinned (a sum over 2 pupils); b is
+    # 0..30, wider than a pound, and over 9 pupils: free
+    assert [i.key for i in dc.pinned(r)] == ["a"]
 
 
-def test_explicit_lines_protect_a_subtotal():
-    # K + E = register (subtotal); register + N = total.  Only N is small: showing K, E,
-    # the register and the total would give N away, so something else must go.
-    df = pd.DataFrame({"n": [30, 8, 38, 2, 40]}, index=["K", "E", "SEN", "N", "Total"])
-    lines = [([("K", "n"), ("E", "n")], ("SEN", "n")), ([("SEN", "n"), ("N", "n")], ("Total", "n"))]
-    mask = dc.suppression_mask(df, 5, lines=lines)
-    for cells, total in lines:
-        assert sum(bool(mask.at[c]) for c in (*cells, total)) != 1
-    assert mask.at["N", "n"] == "small"
+def test_nothing_spent_is_not_hidden():
+    r = dc.Release(5)
+    r.money("qft", 0.0, 2)
+    dc.primary(r)
+    assert r.shown("qft") == 0.0
 
 
-@settings(max_examples=150, deadline=None)
+def test_small_counts_that_say_too_much_as_less_than_n_are_printed_hidden():
+    # <3 + <3 = <3: both are 1, whatever else is hidden; printed * they could be anything.
+    r, df = grid({"a": [0, 0], "b": [1, 1]}, ["x", "y"], threshold=3)
+    assert dc.protect(r) == []
+    out = shown(r, df)
+    assert out.loc["b"].tolist() == out.loc["Total"].tolist() == [dc.HIDDEN] * 3
+    assert out.loc["a"].tolist() == [0, 0, 0]
+
+
+def test_a_threshold_of_two_says_one_and_is_left_alone():
+    r, _ = grid({"a": [1, 9]}, ["x", "y"], threshold=2)
+    assert dc.protect(r) == []                  # <2 is 1 by what it says; nothing to do
+
+
+@settings(max_examples=60, deadline=None)
 @given(st.lists(st.lists(st.integers(0, 12), min_size=2, max_size=4), min_size=2, max_size=5)
        .filter(lambda rows: len({len(r) for r in rows}) == 1),
-       st.integers(2, 6))
-def test_no_line_ever_has_exactly_one_hidden_cell(rows, threshold):
-    df = table({f"r{i}": r for i, r in enumerate(rows)}, [f"c{j}" for j in range(len(rows[0]))])
-    mask = dc.suppression_mask(df, threshold, total_row="Total", total_col="Total")
-    out = dc.apply_mask(df, mask, threshold)
-    for line in lines_of(df):
-        assert sum(bool(mask.at[c]) for c in line) != 1, (df, mask)
-    for r in df.index:
+       st.integers(3, 6))
+def test_protected_tables_are_true_and_cannot_be_solved(rows, threshold):
+    r, df = grid({f"r{i}": x for i, x in enumerate(rows)},
+                 [f"c{j}" for j in range(len(rows[0]))], threshold)
+    assert dc.protect(r) == []
+    out = shown(r, df)
+    for i in df.index:
         for c in df.columns:
-            v = int(df.at[r, c])
-            if 1 <= v < threshold:
-                assert out.at[r, c] == f"<{threshold}"
-            elif not mask.at[r, c]:
-                assert out.at[r, c] == v            # what is shown is true
+            v = int(df.at[i, c])
+            if 1 <= v < threshold:       # <N, or * where <N would say too much
+                assert out.at[i, c] in (f"<{threshold}", dc.HIDDEN)
+            elif out.at[i, c] != dc.HIDDEN:
+                assert out.at[i, c] == v            # what is shown is true
+            else:
+                assert v > 0                        # zeros are never hidden
+    # and a reader working only from the printed table cannot pin a hidden cell
+    page = Page(threshold)
+    read_table(page, "t", out, total_row="Total", total_col="Total")
+    assert_nothing_pinned(page)
 
+
+# --- the example school's 2025-26 Summer register by year group ---------------------------------
+
+VERSION_2 = pd.DataFrame(    # what version 2 printed for it
+    [[6, 0, 6], ["<5", 0, "<5"], ["*", "<5", 6], ["<5", "<5", 6], ["*", "<5", 6],
+     ["<5", "<5", "*"], ["*", "<5", 7], [34, 6, 40]],
+    index=["Reception", "Year 1", "Year 2", "Year 3", "Year 4", "Year 5", "Year 6", "Total"],
+    columns=["SEN support", "EHC plan", "All on SEN register"], dtype=object)
+
+
+@pytest.fixture(scope="module")
+def example_summer(tmp_path_factory):
+    import provmap
+
+    example = pytest.importorskip("provmap.dev.example")
+    path = example.write_example(tmp_path_factory.mktemp("ex") / "example.xlsx")
+    return provmap.rollup(provmap.load(path), term="Summer")
+
+
+def _true_year_table(r) -> pd.DataFrame:
+    from provmap.numbers.governors import year_label
+    sen = [p for p in r.map.pupils.values() if p.sen_status in ("K", "E")]
+    out = pd.DataFrame(0, index=VERSION_2.index, columns=VERSION_2.columns)
+    for p in sen:
+        for row in (year_label(p.year_group), "Total"):
+            out.at[row, "SEN support" if p.sen_status == "K" else "EHC plan"] += 1
+            out.at[row, "All on SEN register"] += 1
+    return out
+
+
+def test_the_audit_catches_version_2s_register_by_year_group(example_summer):
+    truth = _true_year_table(example_summer)
+    # version 2's table was true: every shown number is right, every <5 is 1 to 4
+    for i in VERSION_2.index:
+        for c in VERSION_2.columns:
+            v = VERSION_2.at[i, c]
+            assert (1 <= truth.at[i, c] <= 4) if v == "<5" else (
+                v == "*" or v == truth.at[i, c])
+    page = Page(5)
+    read_table(page, "year", VERSION_2, total_row="Total", total_col="All on SEN register")
+    pinned = page.pinned()
+    # ... yet every hidden cell of it can be worked out, to its true value: "Year 6 has
+    # exactly one pupil with an EHC plan", in a two-class year
+    hidden = [(i, c) for i in VERSION_2.index for c in VERSION_2.columns
+              if isinstance(VERSION_2.at[i, c], str)]
+    assert len(pinned) == len(hidden) == 13
+    for interval in pinned:
+        _, row, col = interval.key
+        assert interval.least == pytest.approx(truth.at[row, col])
+    assert ("year", "Year 6", "EHC plan") in {i.key for i in pinned}
+    assert truth.at["Year 6", "EHC plan"] == 1
+
+
+def test_the_governors_report_of_the_same_term_cannot_be_solved(example_summer):
+    from published_audit import governors_page
+
+    from provmap.numbers.governors import T_YEAR, governors
+    g = governors(example_summer)
+    assert_nothing_pinned(governors_page(g.tables, 5))
+    # here year groups would hide most of the table: it is given by key stage
+    assert g.tables[T_YEAR].index.name == "Key stage"
+
+
+# --- pooling and means ---------------------------------------------------------------------------
 
 def test_small_provisions_are_pooled_even_one_alone():
     merged = dc.merge_small_provisions({"Lego": 8, "Sensory circuits": 2, "Phonics": 5}, 5)
     assert merged.named == ["Lego", "Phonics"] and merged.other == ["Sensory circuits"]
 
+
+def test_a_pool_about_few_pupils_takes_in_the_smallest_named_provision():
+    pupils = {"Lego": 8, "Phonics": 5, "Sensory circuits": 2, "Hearing": 1}
+    together = {("Sensory circuits", "Hearing"): 3, ("Phonics", "Sensory circuits", "Hearing"): 7}
+    merged = dc.merge_small_provisions(pupils, 5, lambda names: together[tuple(names)])
+    assert merged.named == ["Lego"] and merged.other == ["Phonics", "Sensory circuits",
+                                                         "Hearing"]
+    # one provision always stays named
+    merged = dc.merge_small_provisions({"Lego": 6, "Hearing": 1}, 5, lambda names: 1)
+    assert merged.named == ["Lego"] and merged.other == ["Hearing"]
+
+
+def test_means_are_kept_as_printed():
+    assert dc.printed_share(0.625) == 0.63 and dc.printed_share(2 / 3) == 0.67
+    assert dc.printed_gain(2.25) == 2.3 and dc.printed_money_mean(100.5) == 101
+    # a ratio gain is rounded to two decimals, but never up to the start of a band, so that
+    # its band is the band of the figure printed
+    bands = ((2.0, "useful"), (3.0, "substantial"))
+    assert dc.printed_ratio(1.9597, bands) == 1.96 and dc.printed_ratio(1.996, bands) == 1.99
+    assert dc.printed_ratio(2.996, bands) == 2.99 and dc.printed_ratio(2.004, bands) == 2.0
+    assert dc.printed_ratio(1.996) == 2.0 and dc.printed_ratio(2.01) == 2.01
+    assert dc.printed_ratio(None) is None and dc.printed_share(float("nan")) is None
+
+
+# --- identifiers ---------------------------------------------------------------------------------
 
 def pupil(forename, surname, upn, dob):
     return SimpleNamespace(forename=forename, surname=surname, upn=upn, date_of_birth=dob)

@@ -51,7 +51,7 @@ DOCUMENTS = (
     Document("SENCo rollup", "rollup {this} --out {out}", "* - SENCo rollup.xlsx"),
     Document("new-year workbook", "new-year {this} {out}/next.xlsx", "next.xlsx"),
     Document("governors' report", "governors {this} --out {out}", "* - Governors report.xlsx",
-             PARENTS_AND_GOVERNORS, fixing="the governors' report is being reshaped"),
+             PARENTS_AND_GOVERNORS),
     Document("a class's POPs", "pop {this} --class {class} --out {out}", "**/*.xlsx",
              PARENTS_AND_GOVERNORS, fixing="the POP moves to the new page engine"),
     Document("an evidence pack", "evidence {last} {this} --pupil {pupil} --out {out}",
@@ -59,7 +59,7 @@ DOCUMENTS = (
     Document("transition packs", "transition {last} {this} --out {out}", "**/*.xlsx",
              fixing="the transition pack moves to the new page engine"),
     Document("3-school trust report", "trust {trust} --name Hollins-Trust --out {out}",
-             "* - Trust report.xlsx", fixing="the trust report is being reshaped"),
+             "* - Trust report.xlsx"),
 )
 
 

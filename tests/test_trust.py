@@ -13,6 +13,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from decimal import ROUND_HALF_UP, Decimal
+
+from published_audit import assert_nothing_pinned, money_beside_small_counts, trust_page
 from test_governors import assert_identifies_no_one
 from trust_schools import SPRING_MONTHS, ash, birch, cedar, trust_folder
 
@@ -23,6 +26,12 @@ from provmap.numbers.trust import ALL, TOTAL, TrustRefused, trust
 from provmap.reports.trust import write_trust
 
 M = SPRING_MONTHS          # months elapsed of every Spring row (term dates, no row dates)
+
+
+def report_band(ratio: float) -> str:
+    from provmap.model import Settings
+    from provmap.schema import DEFAULT_IMPACT_BANDS
+    return Settings("", "", (), {}, 0.0, DEFAULT_IMPACT_BANDS, 3).band(ratio)
 
 
 @pytest.fixture(scope="module")
@@ -70,22 +79,23 @@ def test_schools_sheet_figures_worked_by_hand(report):
     # Group share 180 / 401; assessed rows 6, 3 (PT), 4, 0, 5 (RC): 4 of 5 gained.
     # Useful or better: Reading catch-up, 3 assessed, ratio 3 / M = 1.13 (modest) -> 0 of 1
     # (Precision teaching has only 2 assessed at Ash, fewer than 3: not judged).
+    # Means and shares are kept as printed: £100 a pupil, 45% on groups.
     assert s.loc["Ash Primary"].tolist() == pytest.approx([
-        5, 4, 4 / 5, 4, 401.0, 509.0, 401 / 4, 180 / 401, 4 / 5, "0 of 1"])
+        5, 4, 0.8, 4, 401.0, 509.0, 100, 0.45, 0.8, "0 of 1"])
     # Birch: 4 on roll, all K, all with provision.  Reading catch-up 180 (group of 3)
     # + Lego therapy 240 (group of 1) = 420, all group.  Gains 6, 0, 9, 4: 3 of 4.
     assert s.loc["Birch Primary"].tolist() == pytest.approx([
-        4, 4, 1.0, 4, 420.0, 420.0, 105.0, 1.0, 3 / 4, "none could be judged"])
+        4, 4, 1.0, 4, 420.0, 420.0, 105.0, 1.0, 0.75, "none could be judged"])
     # Cedar: 6 on roll (5 K, 1 E), all with provision.  Lego therapy 240 (group of 4)
     # + Precision teaching 108 + Visual timetable 5 = 353; group 240 / 353.
     # Gains 6, 0, 3 (Lego; C4 has no scores), 0 (PT): 2 of 4.
     assert s.loc["Cedar Primary"].tolist() == pytest.approx([
-        6, 6, 1.0, 6, 353.0, 353.0, 353 / 6, 240 / 353, 2 / 4, "none could be judged"])
+        6, 6, 1.0, 6, 353.0, 353.0, 59, 0.68, 0.5, "none could be judged"])
     # Trust: 15 on roll, 14 on SEN registers, 14 with provision, 401 + 420 + 353 = 1174 this
     # term, 509 + 420 + 353 = 1282 the year; group 180 + 420 + 240 = 840; 9 of 13 gained.
     # Pooled ratios shown: Precision teaching 3 / M and Reading catch-up (months) 3 / M.
     assert s.loc[TOTAL].tolist() == pytest.approx([
-        15, 14, 14 / 15, 14, 1174.0, 1282.0, 1174 / 14, 840 / 1174, 9 / 13, "0 of 2"])
+        15, 14, 0.93, 14, 1174.0, 1282.0, 84, 0.72, 0.69, "0 of 2"])
 
 
 def test_each_school_is_its_own_rollup(report, folder):
@@ -109,40 +119,42 @@ def test_by_provision_pools_by_name_and_keeps_kinds_apart(report):
     lines = p.to_dict("records")
     notes = [x.pop("Note") for x in lines]
     c_and_i, c_and_l = "Communication and interaction", "Cognition and learning"
-    band = "no band (not measured in months)"
+    two = lambda x: float(Decimal(repr(x)).quantize(Decimal("0.01"), ROUND_HALF_UP))  # noqa: E731
     assert lines == [
         # Lego therapy (Birch 'Lego therapy', Cedar 'LEGO  Therapy', the spelling of most
-        # rows): B4 alone 240, C1-C4 240 -> 5 pupils, 480, 96 each; assessed B4 4, C1 6,
-        # C2 0, C3 3 -> mean 13 / 4; one with no progress (<3); a score has no band.
+        # rows): B4 alone 240, C1-C4 240 -> 5 pupils, 480; assessed B4 4, C1 6, C2 0, C3 3
+        # -> mean 13 / 4 = 3.25, printed 3.3; one with no progress (<3); a score: no band.
+        # Its 5 and its £480 are hidden: they are the complements of Visual timetable's
+        # (below), which the area of need would otherwise give back (C&I: 7 pupils, £490).
         {"Provision": "LEGO Therapy", "Type": "Group", "Area of need": c_and_i,
-         "Measure": "Boxall profile (points)", "Schools": 2, "Pupils": 5, "Cost": 480.0,
-         "Cost per pupil": 96.0, "Mean gain": 3.25, "Ratio gain": None, "Effect size": None,
-         "Pupils with no progress": "<3", "Impact": band, "Pupils assessed": 4},
+         "Measure": "Boxall profile (points)", "Schools": 2, "Pupils": dc.HIDDEN,
+         "Cost": dc.HIDDEN, "Cost per pupil": None, "Mean gain": 3.3, "Ratio gain": None,
+         "Effect size": None, "Pupils with no progress": "<3", "Impact": None,
+         "Pupils assessed": 4},
         # Precision teaching: Ash A1 (gain 6), A2 (3), Cedar C5 (0): 3 pupils, 3 x 108.
-        # Its 3 are hidden (*) only because Visual timetable's 2 are <3: the next smallest
-        # count of the column goes with it, and cost per pupil and assessed with that.
-        # Mean (6 + 3 + 0) / 3 = 3, ratio 3 / M = 1.13: modest.
+        # Mean (6 + 3 + 0) / 3 = 3, ratio 3 / M = 1.127, printed 1.13: modest.
         {"Provision": "Precision teaching", "Type": "1:1", "Area of need": c_and_l,
-         "Measure": "Reading age (months)", "Schools": 2, "Pupils": dc.HIDDEN, "Cost": 324.0,
-         "Cost per pupil": None, "Mean gain": 3.0, "Ratio gain": pytest.approx(3 / M),
+         "Measure": "Reading age (months)", "Schools": 2, "Pupils": 3, "Cost": 324.0,
+         "Cost per pupil": 108.0, "Mean gain": 3.0, "Ratio gain": two(3 / M),
          "Effect size": None, "Pupils with no progress": "<3", "Impact": "modest",
-         "Pupils assessed": dc.HIDDEN},
+         "Pupils assessed": 3},
         # Reading catch-up in months (Ash, one group of 3, 180): gains 4, 0, 5 -> 3, 3 / M.
         {"Provision": "Reading catch-up", "Type": "Group", "Area of need": c_and_l,
          "Measure": "Reading age (months)", "Schools": 1, "Pupils": 3, "Cost": 180.0,
-         "Cost per pupil": 60.0, "Mean gain": 3.0, "Ratio gain": pytest.approx(3 / M),
+         "Cost per pupil": 60.0, "Mean gain": 3.0, "Ratio gain": two(3 / M),
          "Effect size": None, "Pupils with no progress": "<3", "Impact": "modest",
          "Pupils assessed": 3},
         # ... and standardised (Birch, 180 for 3): gains 6, 0, 9 -> 5, effect size 5 / 15.
         {"Provision": "Reading catch-up", "Type": "Group", "Area of need": c_and_l,
          "Measure": "Reading standardised score (points)", "Schools": 1, "Pupils": 3,
          "Cost": 180.0, "Cost per pupil": 60.0, "Mean gain": 5.0, "Ratio gain": None,
-         "Effect size": pytest.approx(5 / 15), "Pupils with no progress": "<3",
-         "Impact": band, "Pupils assessed": 3},
-        # Visual timetable: A4 and C6, 2 pupils (<3), 2 x 5; cost per pupil would say 2.
+         "Effect size": 0.33, "Pupils with no progress": "<3", "Impact": None,
+         "Pupils assessed": 3},
+        # Visual timetable: A4 and C6, 2 pupils (<3), 2 x 5: £10 over two pupils at a
+        # known £5 each would tell the count, so it is hidden with it.
         {"Provision": "Visual timetable", "Type": "Quality first teaching",
          "Area of need": c_and_i,
-         "Measure": "none", "Schools": 2, "Pupils": "<3", "Cost": 10.0,
+         "Measure": "none", "Schools": 2, "Pupils": "<3", "Cost": dc.HIDDEN,
          "Cost per pupil": None, "Mean gain": None, "Ratio gain": None, "Effect size": None,
          "Pupils with no progress": None, "Impact": "not measured", "Pupils assessed": 0},
         # Total: 14 distinct pupils of the three schools, 401 + 420 + 353 = 1174.
@@ -155,6 +167,15 @@ def test_by_provision_pools_by_name_and_keeps_kinds_apart(report):
     assert notes[3].startswith("Not pooled: measured as standardised") and \
         "Ash Primary" in notes[3]
     assert notes[:2] == [None, None] and notes[4:] == [None, None]
+
+
+def test_nothing_the_trust_report_shows_can_be_solved(report):
+    assert_nothing_pinned(trust_page(report))
+    assert not money_beside_small_counts(report.by_provision, "Pupils",
+                                          ["Cost", "Cost per pupil"])
+    assert not money_beside_small_counts(report.by_area, "Pupils", ["Cost"])
+    assert not money_beside_small_counts(report.schools, "Pupils with provision",
+                                          ["Cost this term", "Cost per pupil with provision"])
 
 
 def test_by_area_of_need(report):
@@ -177,24 +198,42 @@ def test_summary_gives_the_trust_totals(report):
     assert s["Cost of provision, year so far"] == 1282.0
 
 
-def test_a_small_school_count_is_hidden_with_its_complement(tmp_path):
+def test_a_trust_of_small_example_schools_cannot_be_solved(tmp_path):
+    # scripts/make_example.py --trust 4 --pupils 45: version 2 printed nine provisions'
+    # costs beside a <5 count here.
+    from provmap.dev.example import write_trust
+    r = trust(write_trust(tmp_path, 4, pupils=45))
+    assert_nothing_pinned(trust_page(r))
+    for table, pupils, money in ((r.by_provision, "Pupils", ["Cost", "Cost per pupil"]),
+                                 (r.by_area, "Pupils", ["Cost"]),
+                                 (r.schools, "Pupils with provision",
+                                  ["Cost this term", "Cost per pupil with provision"])):
+        assert not money_beside_small_counts(table, pupils, money)
+    assert "<5" in r.by_provision["Pupils"].tolist()      # there were small counts to hide
+
+
+def test_a_small_schools_counts_and_money_are_hidden_with_their_complements(tmp_path):
     # Ash says Suppress counts below 5, so the trust's threshold is 5.  Ash's 4 on the SEN
-    # register and 4 with provision are <5; Cedar's 6 and 6 would give them away through
-    # the trust total (10 - 6 = 4), so they are hidden too; the totals stay.
+    # register and 4 with provision are <5, and its costs, over 4 pupils, are hidden with
+    # them.  Cedar's 6 on the register bounds its 6 on the SEN register, so hiding that
+    # would not do (<5 + at most 6 = 10 makes Ash's 4): the trust's totals go instead.
+    # Cedar's costs are hidden too, else the trust's total gives Ash's back.
     r = trust([ash(tmp_path, **{"Suppress counts below": 5}), cedar(tmp_path)])
     s = r.schools.set_index("School")
     assert r.threshold == 5
     assert s["Pupils on register"].tolist() == [5, 6, 11]
-    assert s["On SEN register"].tolist() == ["<5", dc.HIDDEN, 10]
-    assert s["Pupils with provision"].tolist() == ["<5", dc.HIDDEN, 10]
-    # what would give a hidden count away is blank: SEN % and cost per pupil
-    assert s["SEN %"].tolist()[:2] == [None, None] and s.at[TOTAL, "SEN %"] == 10 / 11
-    assert s["Cost per pupil with provision"].tolist() == [None, None, (401 + 353) / 10]
-    # money is never hidden
-    assert s["Cost this term"].tolist() == [401.0, 353.0, 754.0]
-    # the trust's figures on the Summary are the total line's
+    assert s["On SEN register"].tolist() == ["<5", 6, dc.HIDDEN]
+    assert s["Pupils with provision"].tolist() == ["<5", 6, dc.HIDDEN]
+    assert s["Cost this term"].tolist() == [dc.HIDDEN, dc.HIDDEN, 754.0]
+    assert s["Year cost"].tolist() == [dc.HIDDEN, dc.HIDDEN, 862.0]
+    # what would give a hidden figure away is blank: SEN %, cost per pupil, group share
+    assert s["SEN %"].tolist() == [None, 1.0, None]
+    assert s["Cost per pupil with provision"].tolist() == [None, None, None]
+    assert s["Share on group interventions"].tolist()[:2] == [None, None]
     summary = dict(zip(r.summary["Item"], r.summary["Value"]))
-    assert summary["Pupils on SEN registers"] == 10
+    assert summary["Pupils on SEN registers"] == dc.HIDDEN
+    assert summary["Cost of provision in Spring"] == 754.0
+    assert_nothing_pinned(trust_page(r))
 
 
 # --- refusals and trouble ---------------------------------------------------------------------
@@ -257,12 +296,23 @@ def test_the_workbook_has_the_sheets_charts_and_a4(written, report):
     # the sheets hold the tables' figures (money to the penny)
     ws = wb["Schools"]
     cells = {row[0].value: [c.value for c in row] for row in ws.iter_rows()}
-    assert cells["Ash Primary"][1:8] == [5, 4, 0.8, 4, 401, 509, 100.25]
+    assert cells["Ash Primary"][1:8] == [5, 4, 0.8, 4, 401, 509, 100]
     assert cells[TOTAL][5] == 1174
     texts = [c.value for row in wb["By provision"].iter_rows() for c in row]
     assert "<3" in texts and dc.HIDDEN in texts
+    # a ratio gain prints with two decimals, and its band is the band of what is printed
+    ws = wb["By provision"]
+    head = [c.value for c in ws[3]]
+    ratio, impact = head.index("Ratio gain"), head.index("Impact")
+    banded = [(row[ratio], row[impact].value) for row in ws.iter_rows(min_row=4)
+              if isinstance(row[ratio].value, float)]
+    assert banded
+    for cell, band in banded:
+        assert cell.number_format == "0.00" and band == report_band(cell.value)
+    assert "Note" not in head                   # the notes are under the table, numbered
     summary = [c.value for row in wb["Summary"].iter_rows() for c in row]
     assert "oak.xlsx" in summary and "Cedar Primary" in summary
+    assert "(not known)" in summary and "nan" not in summary     # oak.xlsx names no school
 
 
 def test_no_pupil_identifier_anywhere_in_the_file(written, folder):
@@ -341,7 +391,21 @@ def test_every_sheet_prints_on_a4(written, soffice, tmp_path):
                   "Each provision across the schools", "By area of need, Spring",
                   "The figures as pictures"):
         assert title in text, title
-    assert text.count("\f") == len(sizes) == 5
+    # the Summary at 100% takes two pages; each other sheet one
+    assert text.count("\f") == len(sizes) == 6
+
+
+@pytest.mark.libreoffice
+def test_the_report_prints_at_9_points_or_more(written, soffice, tmp_path):
+    """A trust board reads it on paper: the text at 9 pt or more as printed (it is laid out
+    to print at 100%, so 11 pt), nothing beyond the paper's edge; and a band agrees with
+    the figure printed beside it (1.96 is never printed 2.0 beside "modest")."""
+    from printed import pages, ratio, to_pdf
+
+    pdf, calibration = to_pdf(soffice, [written], tmp_path)
+    for page in pages(pdf, ratio(calibration)):
+        assert page.smallest >= 9, (page.number, [w for s, w in page.sizes if s < 9][:5])
+        assert not page.off, (page.number, page.off[:5])
 
 
 def test_the_pool_and_one_process_give_the_same_report(folder, report):

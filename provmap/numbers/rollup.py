@@ -23,7 +23,7 @@ round it to pence.
     school, academic_year, term, terms, today, term_over,
     pupils_on_register, pupils_on_register_by_status {K, E, N},
     pupils_with_provision, pupils_with_provision_by_status {K, E, N}   (rollup term)
-    pupils_with_provision_year,
+    pupils_with_provision_year, pupils_with_provision_by_term {term: n, YEAR_SO_FAR: n},
     cost_term, cost_year, cost_by_term {term: cost},
     cost_term_by_type {type: cost}, provisions (count in the term), groups,
     threshold, pupils_above_threshold,
@@ -43,7 +43,7 @@ import pandas as pd
 
 from ..checks.context import Context
 from ..delivery import group_key, row_delivery
-from ..model import Map
+from ..model import Map, making_progress, most_made_no_progress
 from ..problems import Code, Problem, Severity
 from ..schema import ONE_TO_ONE, QFT
 from ..values import format_age, format_money
@@ -58,6 +58,7 @@ FLAG_KINDS = (FLAG_NO_PROGRESS, FLAG_PROVISION, FLAG_THRESHOLD, FLAG_NO_PROVISIO
 
 STANDARD_DEVIATION = 15.0     # of a standardised score: effect size = mean gain / 15
 NOT_GIVEN = "(not given)"    # area of need or type left blank everywhere
+YEAR_SO_FAR = "Year so far"  # the Term of term_tallies' lines for the whole year so far
 
 ROW_COLUMNS = [
     "term", "sheet", "row", "class_name", "upn", "pupil", "sen_status", "primary_need",
@@ -102,6 +103,8 @@ class Rollup:
     summary: dict
     today: date = field(default_factory=date.today)
     provision_terms: pd.DataFrame | None = None   # by_provision for every term so far
+    type_terms: pd.DataFrame | None = None        # term_tallies by Type
+    area_terms: pd.DataFrame | None = None        # term_tallies by Area of need
 
 
 # --------------------------------------------------------------------------- helpers
@@ -385,12 +388,34 @@ def provision_table(rows: pd.DataFrame, m: Map) -> pd.DataFrame:
         (g["n_months"] > 0) & (g["m_months"] > 0))
     out["Effect size (standardised)"] = (g["g_std"] / STANDARD_DEVIATION).where(g["n_std"] > 0)
     out["Pupils with no progress"] = g["none"].astype(int)
-    out["Share making progress"] = ((g["scored"] - g["none"]) / g["scored"]).where(
-        g["scored"] > 0)
+    pairs = list(zip(g["scored"].astype(int), g["none"].astype(int)))
+    out["Share making progress"] = pd.Series(
+        [making_progress(a, n) for a, n in pairs], index=out.index, dtype=float)
     out["Impact"] = out["Ratio gain (months measures)"].map(
         lambda v: m.settings.band(v) if pd.notna(v) else None)
-    most = (g["scored"] > 0) & (g["none"] * 2 > g["scored"])
+    most = np.array([most_made_no_progress(a, n) for a, n in pairs], dtype=bool)
     out["Flag"] = np.where(most, "Most made no progress: consider an alternative", None)
+    return out
+
+
+TERM_TALLY_COLUMNS = ["Term", "Pupils", "Cost"]
+
+
+def term_tallies(rows: pd.DataFrame, terms: list[str], by: str, label: str) -> pd.DataFrame:
+    """Pupils (distinct) and cost by one column for each term so far, then for the year so
+    far (Term ``YEAR_SO_FAR``): :func:`_tally` term by term.  ``Rollup.type_terms`` and
+    ``Rollup.area_terms``; the governors' and trust reports read their costs by type and
+    area, and the number of pupils each sum of money is over, from here."""
+    parts = [_tally(rows[rows["term"] == t], by, label).assign(Term=t) for t in terms]
+    parts.append(_tally(rows, by, label).assign(Term=YEAR_SO_FAR))
+    out = pd.concat(parts, ignore_index=True)
+    return out[["Term", label, "Pupils", "Cost"]]
+
+
+def pupils_by_term(rows: pd.DataFrame, terms: list[str]) -> dict[str, int]:
+    """Distinct pupils with provision in each term so far, and in the year so far."""
+    out = {t: int(rows.loc[rows["term"] == t, "upn"].nunique()) for t in terms}
+    out[YEAR_SO_FAR] = int(rows["upn"].nunique())
     return out
 
 
@@ -587,7 +612,11 @@ def rollup(map: Map, term: str | None = None, problems: list[Problem] | None = N
     by_provision = (provision_terms[provision_terms["Term"] == term]
                     .drop(columns=["Term"]).reset_index(drop=True)[PROVISION_COLUMNS])
     by_class = _tally(now, "class_name", "Class")
-    by_area = _tally(now, "area_of_need", "Area of need")
+    type_terms = term_tallies(rows, terms, "type", "Type")
+    area_terms = term_tallies(rows, terms, "area_of_need", "Area of need")
+    by_area = (area_terms[area_terms["Term"] == term].drop(columns="Term")
+               .reset_index(drop=True))
+    by_area["Cost per pupil"] = by_area["Cost"] / by_area["Pupils"]
     issues = _issues(problems, m)
 
     summary = _summary(m, term, terms, rows, now, excluded, by_pupil, by_provision, flags,
@@ -595,7 +624,8 @@ def rollup(map: Map, term: str | None = None, problems: list[Problem] | None = N
     return Rollup(map=m, problems=list(problems), term=term, terms=terms, rows=rows,
                   excluded=excluded, by_pupil=by_pupil, by_provision=by_provision,
                   by_class=by_class, by_area=by_area, flags=flags, issues=issues,
-                  summary=summary, today=today, provision_terms=provision_terms)
+                  summary=summary, today=today, provision_terms=provision_terms,
+                  type_terms=type_terms, area_terms=area_terms)
 
 
 def _summary(m: Map, term: str, terms: list[str], rows: pd.DataFrame, now: pd.DataFrame,
@@ -619,6 +649,7 @@ def _summary(m: Map, term: str, terms: list[str], rows: pd.DataFrame, now: pd.Da
         "pupils_with_provision": int(now["upn"].nunique()),
         "pupils_with_provision_by_status": {s: int(with_prov.get(s, 0)) for s in statuses},
         "pupils_with_provision_year": int(rows["upn"].nunique()),
+        "pupils_with_provision_by_term": pupils_by_term(rows, terms),
         "cost_term": float(now["share"].sum()),
         "cost_year": float(rows["share"].sum()),
         "cost_by_term": {t: float(cost_by_term.get(t, 0.0)) for t in terms},

@@ -38,10 +38,10 @@ import pandas as pd
 
 from . import disclosure as dc
 from ..model import Settings
-from .rollup import NOT_GIVEN, STANDARD_DEVIATION
+from ..model import making_progress
+from .rollup import NOT_GIVEN, STANDARD_DEVIATION, YEAR_SO_FAR, pupils_by_term, term_tallies
 from ..problems import Code, UnreadableWorkbook
-from ..schema import DEFAULT_IMPACT_BANDS, GROUP
-from ..reports.governors import AREAS, GOOD_BANDS_FROM, UNIT  # the governors' wording
+from ..schema import AREAS, DEFAULT_IMPACT_BANDS, GROUP, UNIT
 
 TOTAL = "Trust total"
 ALL = "Total"
@@ -103,6 +103,8 @@ class TrustReport:
     left_out: pd.DataFrame         # LEFT_OUT_COLUMNS: included schools with rows left out
     notes: list[str]               # how the figures are worked out, in plain English
     identifiers: dc.Identifiers    # every register's identifying texts, for the file scan
+    bands: tuple[tuple[float, str], ...] = DEFAULT_IMPACT_BANDS    # the Impact column's bands
+    release: dc.Release | None = None    # the figures behind the tables, as protected
 
 
 # --------------------------------------------------------------------------- the inputs
@@ -214,11 +216,6 @@ def _terms_to(settings: Settings, term: str) -> list[str] | None:
     return list(settings.terms[: folded.index(_fold(term)) + 1])
 
 
-def _good_from(settings: Settings) -> float:
-    return min((b for b, _ in settings.impact_bands if b >= GOOD_BANDS_FROM),
-               default=GOOD_BANDS_FROM)
-
-
 def _mode(s: pd.Series, default: str) -> str:
     s = s.dropna()
     return str(s.mode().sort_values().iloc[0]) if len(s) else default
@@ -240,6 +237,12 @@ class _School:
     left_year: int
     useful: int
     judged: int
+    pupils_now: int = 0       # the rollup's pupils with provision: the term, the year so far
+    pupils_year: int = 0
+    group_cost: float = 0.0   # the rollup's cost of group interventions this term
+    group_pupils: int = 0     # ... and the pupils it is over
+    assessed: int = 0         # pupils with both scores, summed over the term's provisions
+    no_progress: int = 0      # ... of whom with no progress
 
 
 def _school(part: SchoolPart, term: str, t: int) -> _School | str:
@@ -256,25 +259,17 @@ def _school(part: SchoolPart, term: str, t: int) -> _School | str:
     prov = part.provision_terms
     prov = prov[(prov["Term"] == canon) & (prov["Pupils with both scores"] >= t)]
     banded = prov[prov["Ratio gain (months measures)"].notna()]
-    useful = int((banded["Ratio gain (months measures)"] >= _good_from(part.settings)).sum())
-    return _School(part, now, rows, left_now, left_year, useful, len(banded))
-
-
-def _progress_share(rows: pd.DataFrame, t: int) -> float | None:
-    """Share of assessed rows (both scores) with a gain above 0; None if fewer than t."""
-    assessed = rows["gain"].dropna()
-    return float((assessed > 0).mean()) if len(assessed) >= t else None
-
-
-def _schools_counts(schools: list[_School]) -> pd.DataFrame:
-    names = [s.part.school for s in schools]
-    counts = pd.DataFrame({
-        "Pupils on register": [s.part.on_register for s in schools],
-        "On SEN register": [s.part.on_sen for s in schools],
-        "Pupils with provision": [int(s.now["upn"].nunique()) for s in schools],
-    }, index=names, dtype=int)
-    counts.loc[TOTAL] = counts.sum(axis=0)
-    return counts
+    useful = int(sum(part.settings.useful_or_better(v)
+                     for v in banded["Ratio gain (months measures)"]))
+    pupils = pupils_by_term(rows, terms)
+    types = term_tallies(rows, terms, "type", "Type")
+    group = types[(types["Term"] == canon) & (types["Type"] == GROUP)]
+    this = part.provision_terms[part.provision_terms["Term"] == canon]
+    return _School(part, now, rows, left_now, left_year, useful, len(banded),
+                   pupils_now=pupils[canon], pupils_year=pupils[YEAR_SO_FAR],
+                   group_cost=float(group["Cost"].sum()), group_pupils=int(group["Pupils"].sum()),
+                   assessed=int(this["Pupils with both scores"].sum()),
+                   no_progress=int(this["Pupils with no progress"].sum()))
 
 
 def _pool_keys(rows: pd.DataFrame) -> pd.Series:
@@ -340,44 +335,87 @@ def _provision_lines(rows: pd.DataFrame, bands: Settings, identifiers: dc.Identi
     return table.drop(columns="_kind")
 
 
-def _safe_provisions(table: pd.DataFrame, rows: pd.DataFrame, t: int, force_total: bool
-                     ) -> tuple[pd.DataFrame, bool]:
-    """By provision as shown: small counts ``<t`` (complementary suppression against the
-    total line), cost per pupil hidden with its count, gains only from t assessed rows."""
-    counts = pd.DataFrame({"Pupils": table["Pupils"].astype(int).tolist()
-                           + [int(rows[["school", "upn"]].drop_duplicates().shape[0])]},
-                          index=[*range(len(table)), ALL])
-    shown = dc.suppress_table(counts, t, total_row=ALL,
-                              force=[(ALL, "Pupils")] if force_total else ())
-    out = table.astype(object).copy()
-    out["Pupils"] = shown["Pupils"].iloc[:-1].tolist()
-    for i in range(len(out)):
-        assessed = int(table.at[i, "Pupils assessed"])
-        out.at[i, "Pupils assessed"] = dc.show_count(assessed, t)
-        if not _shown(out.at[i, "Pupils"]):      # with the count hidden, what implies it goes
-            out.at[i, "Cost per pupil"] = None
-            out.at[i, "Pupils assessed"] = dc.HIDDEN if assessed else 0
-        if assessed < t:
-            for c in ("Mean gain", "Ratio gain", "Effect size", "Pupils with no progress"):
-                out.at[i, c] = None
-            out.at[i, "Impact"] = ("not measured" if assessed == 0 and table.at[i, "Measure"]
-                                   == "none" else "too few assessed")
-        else:
-            out.at[i, "Pupils with no progress"] = dc.show_count(
-                int(table.at[i, "Pupils with no progress"]), t)
-            if pd.isna(out.at[i, "Impact"]):
-                out.at[i, "Impact"] = "no band (not measured in months)"
-    total_shown = shown.at[ALL, "Pupils"]
-    total = {c: None for c in PROVISION_COLUMNS}
-    total.update({"Provision": ALL, "Schools": int(rows["school"].nunique()),
-                  "Pupils": total_shown, "Cost": float(rows["share"].sum())})
-    out = pd.concat([out, pd.DataFrame([total], dtype=object)], ignore_index=True)
-    out = out[PROVISION_COLUMNS].astype(object)
-    return out.where(out.notna(), None), not _shown(total_shown)
+class _Figures:
+    """The trust report's counts and sums of money as one disclosure release: each school's
+    lines and the trust's total, each pooled provision and each area, with the sums a
+    reader knows (the schools add up to the trust, the provisions and the areas to the
+    trust's term, distinct pupils at most the sum of their lines)."""
+
+    def __init__(self, schools: list[_School], now: pd.DataFrame, pooled: pd.DataFrame,
+                 t: int):
+        self.release = r = dc.Release(t)
+        self.schools, self.pooled, self.now = schools, pooled, now
+        names = [s.part.school for s in schools]
+        r.count(("pupils",), int(now[["school", "upn"]].drop_duplicates().shape[0]))
+        r.money(("cost",), float(now["share"].sum()), r.figures[("pupils",)].value)
+        columns = {"Pupils on register": lambda s: s.part.on_register,
+                   "On SEN register": lambda s: s.part.on_sen,
+                   "Pupils with provision": lambda s: s.pupils_now}
+        for col, get in columns.items():
+            total = ("pupils",) if col == "Pupils with provision" else (col, TOTAL)
+            r.count(total, sum(get(s) for s in schools))
+            r.add_sum([r.count((col, n), get(s)) for n, s in zip(names, schools)], total)
+        for n in names:
+            r.add_at_most(("On SEN register", n), ("Pupils on register", n))
+            r.add_at_most(("Pupils with provision", n), ("Pupils on register", n))
+        r.add_at_most(("On SEN register", TOTAL), ("Pupils on register", TOTAL))
+        r.add_at_most(("pupils",), ("Pupils on register", TOTAL))
+        for n, s in zip(names, schools):
+            r.money(("Cost this term", n), float(s.now["share"].sum()), s.pupils_now)
+            r.money(("Year cost", n), float(s.year_rows["share"].sum()), s.pupils_year)
+        r.add_sum([("Cost this term", n) for n in names], ("cost",))
+        r.money(("Year cost", TOTAL), sum(r.figures[("Year cost", n)].value for n in names),
+                sum(s.pupils_year for s in schools))
+        r.add_sum([("Year cost", n) for n in names], ("Year cost", TOTAL))
+
+        for i, line in pooled.iterrows():
+            r.count(("provision", i, "Pupils"), line["Pupils"])
+            r.money(("provision", i, "Cost"), line["Cost"], line["Pupils"])
+            r.count(("provision", i, "Pupils assessed"), line["Pupils assessed"])
+            r.count(("provision", i, "Pupils with no progress"),
+                    line["Pupils with no progress"])
+            r.add_at_most(("provision", i, "Pupils assessed"), ("provision", i, "Pupils"))
+            r.add_at_most(("provision", i, "Pupils with no progress"),
+                          ("provision", i, "Pupils assessed"))
+        r.add_sum([("provision", i, "Cost") for i in pooled.index], ("cost",))
+        r.add_distinct([("provision", i, "Pupils") for i in pooled.index], ("pupils",))
+
+        self.areas = _area_lines(now)
+        for a, line in self.areas.iterrows():
+            r.count(("area", a, "Pupils"), line["Pupils"])
+            r.money(("area", a, "Cost"), line["Cost"], line["Pupils"])
+        r.add_sum([("area", a, "Cost") for a in self.areas.index], ("cost",))
+        r.add_distinct([("area", a, "Pupils") for a in self.areas.index], ("pupils",))
+        self._areas_of_provisions()
+        self.stuck = dc.protect(r)
+
+    def _areas_of_provisions(self) -> None:
+        """A reader may set the provisions of each area against the area's line: its pupils
+        are at least each provision's and at most all of theirs, and its cost their sum
+        (said where it is true: not when a provision's rows differ in area)."""
+        r = self.release
+        parts = {a: [] for a in self.areas.index}
+        sums = {a: 0.0 for a in self.areas.index}
+        for i, line in self.pooled.iterrows():
+            if line["Area of need"] not in parts:
+                return
+            parts[line["Area of need"]].append(("provision", i, "Cost"))
+            sums[line["Area of need"]] += float(line["Cost"])
+        for a, ks in parts.items():
+            pupils = [(*k[:2], "Pupils") for k in ks]
+            for part in pupils:
+                if r.holds([part], ("area", a, "Pupils"), "at_most"):
+                    r.add_at_most(part, ("area", a, "Pupils"))
+            if pupils and r.holds(pupils, ("area", a, "Pupils"), "covered"):
+                r.add_covered(pupils, ("area", a, "Pupils"))
+        if any(abs(sums[a] - float(self.areas.at[a, "Cost"])) > 0.005 for a in sums):
+            return
+        for a, ks in parts.items():
+            r.add_sum(ks, ("area", a, "Cost"))
 
 
-def _safe_areas(rows: pd.DataFrame, t: int, force_total: bool) -> tuple[pd.DataFrame, bool]:
-    """By area of need: schools, pupils (distinct school and UPN) and cost, with a total."""
+def _area_lines(rows: pd.DataFrame) -> pd.DataFrame:
+    """By area of need: schools, pupils (distinct school and UPN) and cost."""
     area = rows["area_of_need"].astype(object).where(rows["area_of_need"].notna(), NOT_GIVEN)
     r = rows.assign(_area=area)
     keys = [a for a in AREAS if a in set(area)] + sorted(set(area) - set(AREAS) - {NOT_GIVEN})
@@ -388,59 +426,102 @@ def _safe_areas(rows: pd.DataFrame, t: int, force_total: bool) -> tuple[pd.DataF
         lines.append({"Area of need": k, "Schools": int(g["school"].nunique()),
                       "Pupils": int(g[["school", "upn"]].drop_duplicates().shape[0]),
                       "Cost": float(g["share"].sum())})
-    lines.append({"Area of need": ALL, "Schools": int(rows["school"].nunique()),
-                  "Pupils": int(rows[["school", "upn"]].drop_duplicates().shape[0]),
-                  "Cost": float(rows["share"].sum())})
-    table = pd.DataFrame(lines, columns=AREA_COLUMNS)
-    counts = table[["Pupils"]].set_index(table["Area of need"])
-    shown = dc.suppress_table(counts, t, total_row=ALL,
-                              force=[(ALL, "Pupils")] if force_total else ())
-    out = table.astype(object)
-    out["Pupils"] = shown["Pupils"].tolist()
-    return out, not _shown(out["Pupils"].iloc[-1])
+    return pd.DataFrame(lines, columns=AREA_COLUMNS).set_index("Area of need", drop=False)
 
 
-def _safe_schools(schools: list[_School], trust_rows: pd.DataFrame, pooled: pd.DataFrame,
-                  bands: Settings, t: int, force_total: bool) -> tuple[pd.DataFrame, bool]:
+def _safe_provisions(f: _Figures, bands: Settings, t: int) -> pd.DataFrame:
+    """By provision as shown: counts and money as the release shows them, cost per pupil
+    only beside both, gains only from t assessed pupils, means as printed."""
+    r, table = f.release, f.pooled
+    out = table.astype(object).copy()
+    for i in table.index:
+        key = ("provision", i)
+        pupils, cost = r.shown((*key, "Pupils")), r.shown((*key, "Cost"))
+        out.at[i, "Pupils"], out.at[i, "Cost"] = pupils, cost
+        out.at[i, "Cost per pupil"] = (dc.printed_money_mean(table.at[i, "Cost per pupil"])
+                                       if _shown(pupils) and _shown(cost) else None)
+        out.at[i, "Pupils assessed"] = r.shown((*key, "Pupils assessed"))
+        assessed = int(table.at[i, "Pupils assessed"])
+        if assessed < t:
+            for c in ("Mean gain", "Ratio gain", "Effect size", "Pupils with no progress"):
+                out.at[i, c] = None
+            out.at[i, "Impact"] = ("not measured" if assessed == 0 and table.at[i, "Measure"]
+                                   == "none" else "too few assessed")
+        else:
+            out.at[i, "Pupils with no progress"] = r.shown((*key, "Pupils with no progress"))
+            out.at[i, "Mean gain"] = dc.printed_gain(table.at[i, "Mean gain"])
+            out.at[i, "Effect size"] = dc.printed_effect(table.at[i, "Effect size"])
+            ratio = dc.printed_ratio(table.at[i, "Ratio gain"], bands.impact_bands)
+            out.at[i, "Ratio gain"] = ratio
+            out.at[i, "Impact"] = bands.band(ratio) if ratio is not None else None
+    total = {c: None for c in PROVISION_COLUMNS}
+    total.update({"Provision": ALL, "Schools": int(f.now["school"].nunique()),
+                  "Pupils": r.shown(("pupils",)), "Cost": r.shown(("cost",))})
+    out = pd.concat([out, pd.DataFrame([total], dtype=object)], ignore_index=True)
+    out = out[PROVISION_COLUMNS].astype(object)
+    return out.where(out.notna(), None)
+
+
+def _safe_areas(f: _Figures) -> pd.DataFrame:
+    r = f.release
+    out = f.areas.reset_index(drop=True).astype(object)
+    out["Pupils"] = [r.shown(("area", a, "Pupils")) for a in f.areas.index]
+    out["Cost"] = [r.shown(("area", a, "Cost")) for a in f.areas.index]
+    total = {"Area of need": ALL, "Schools": int(f.now["school"].nunique()),
+             "Pupils": r.shown(("pupils",)), "Cost": r.shown(("cost",))}
+    return pd.concat([out, pd.DataFrame([total], dtype=object)], ignore_index=True)
+
+
+def _safe_schools(f: _Figures, pooled_shown: pd.DataFrame, bands: Settings, t: int
+                  ) -> pd.DataFrame:
     """The Schools sheet: each school's own figures, then the trust's total.  A school's
     "useful or better" count is from its own rollup's provisions; the trust's from the
     pooled provisions whose ratio gain is shown."""
-    counts = _schools_counts(schools)
-    force = [(TOTAL, "Pupils with provision")] if force_total else ()
-    shown = dc.suppress_table(counts, t, total_row=TOTAL, force=force)
+    r, schools = f.release, f.schools
     lines = []
-    ratios = [float(v) for v in pooled["Ratio gain"] if v is not None and not pd.isna(v)]
-    for s, label in [*((s, s.part.school) for s in schools), (None, TOTAL)]:
-        now = trust_rows if s is None else s.now
-        year = trust_rows if s is None else s.year_rows
-        cost = float(now["share"].sum())
-        year_cost = float(year["share"].sum()) if s is not None else sum(
-            float(x.year_rows["share"].sum()) for x in schools)
-        reg, sen, withp = (shown.at[label, c] for c in counts.columns)
-        n = int(counts.at[label, "Pupils with provision"])
+    ratios = [float(v) for v in pooled_shown["Ratio gain"] if v is not None and not pd.isna(v)]
+    for s in [*schools, None]:
+        n = TOTAL if s is None else s.part.school
+        reg = r.shown(("Pupils on register", n))
+        sen = r.shown(("On SEN register", n))
+        withp = r.shown(("pupils",) if s is None else ("Pupils with provision", n))
+        cost_key = ("cost",) if s is None else ("Cost this term", n)
+        cost, cost_value = r.shown(cost_key), r.figures[cost_key].value
+        pupils = r.figures[("pupils",) if s is None else ("Pupils with provision", n)].value
+        register = r.figures[("Pupils on register", n)].value
+        group_cost = sum(x.group_cost for x in schools) if s is None else s.group_cost
+        group_pupils = sum(x.group_pupils for x in schools) if s is None else s.group_pupils
+        assessed = sum(x.assessed for x in schools) if s is None else s.assessed
+        none = sum(x.no_progress for x in schools) if s is None else s.no_progress
         if s is None:
-            useful_n = sum(v >= _good_from(bands) for v in ratios)
+            useful_n = sum(bands.useful_or_better(v) for v in ratios)
             judged_n = len(ratios)
         else:
             useful_n, judged_n = s.useful, s.judged
         lines.append({
-            "School": label, "Pupils on register": reg, "On SEN register": sen,
-            "SEN %": (int(counts.at[label, "On SEN register"])
-                      / int(counts.at[label, "Pupils on register"])
-                      if _shown(sen) and _shown(reg) and counts.at[label, "Pupils on register"]
-                      else None),
-            "Pupils with provision": withp, "Cost this term": cost, "Year cost": year_cost,
-            "Cost per pupil with provision": cost / n if _shown(withp) and n else None,
-            "Share on group interventions": (float(now.loc[now["type"] == GROUP, "share"].sum())
-                                             / cost if cost else None),
-            "Making progress": _progress_share(now, t),
+            "School": n, "Pupils on register": reg, "On SEN register": sen,
+            "SEN %": (dc.printed_share(r.figures[("On SEN register", n)].value / register)
+                      if _shown(sen) and _shown(reg) and register else None),
+            "Pupils with provision": withp, "Cost this term": cost,
+            "Year cost": r.shown(("Year cost", n)),
+            "Cost per pupil with provision": (dc.printed_money_mean(cost_value / pupils)
+                                              if _shown(withp) and _shown(cost) and pupils
+                                              else None),
+            # a share of money gives that money back: shown where the money could be
+            "Share on group interventions": (
+                dc.printed_share(group_cost / cost_value)
+                if cost_value and _shown(cost) and not 1 <= group_pupils < t else None),
+            "Making progress": (dc.printed_share(making_progress(assessed, none))
+                                if assessed >= t else None),
             "Provisions with useful or better impact": (
                 f"{useful_n} of {judged_n}" if judged_n else "none could be judged")})
-    return (pd.DataFrame(lines, columns=SCHOOL_COLUMNS, dtype=object),
-            not _shown(shown.at[TOTAL, "Pupils with provision"]))
+    return pd.DataFrame(lines, columns=SCHOOL_COLUMNS, dtype=object)
 
 
-def _notes(t: int, term: str) -> list[str]:
+def _notes(t: int, term: str, bands: tuple[tuple[float, str], ...]) -> list[str]:
+    from ..schema import FIRST_BAND
+    words = ", ".join([f"below {bands[0][0]:g} {FIRST_BAND}"]
+                      + [f"from {b:g} {label}" for b, label in bands]) if bands else FIRST_BAND
     return [
         "Each school's figures are that school's own rollup for the term, worked out exactly "
         "as its SENCo's rollup and governors' report work them out; rows with errors in a "
@@ -456,19 +537,27 @@ def _notes(t: int, term: str) -> list[str]:
         "gain is the average gain over every pupil assessed before and after it, in every "
         "school; ratio gain is that average ÷ the average months the provision ran (months "
         "measures, such as a reading age; 1 is ordinary progress); effect size is the mean "
-        "gain ÷ 15 (standardised scores). Impact bands after Brooks (2016): below 2 modest, "
-        "from 2 useful, from 3 substantial, from 4 remarkable.",
+        "gain ÷ 15 (standardised scores). Impact bands after Brooks (2016): "
+        f"{words}. Only measures in months have a band. Ratio gains are given to two "
+        "decimals, never rounded up to the start of a band (1.996 is 1.99, modest), so a "
+        "band always agrees with the figure printed beside it.",
         "Where schools measure the same provision in different kinds of measure (say months "
         "in one and a standardised score in another) the gains cannot be averaged, so the "
-        "provision has one line per kind, and its Note says so.",
-        "Making progress: the share of assessed provision rows whose score improved. "
-        "Provisions with useful or better impact: of the provisions with a ratio gain from "
-        f"at least {t} assessed pupils, how many reached the useful band or higher.",
+        "provision has one line per kind, and a note under the table says so.",
+        "Making progress: of the pupils assessed before and after a provision, the share "
+        "whose score improved (a pupil counts once in each provision). Provisions with "
+        f"useful or better impact: of the provisions with a ratio gain from at least {t} "
+        "assessed pupils, how many reached the useful band or higher.",
         f"To protect children, numbers of pupils from 1 to {t - 1} are shown as <{t} (the "
-        "largest 'Suppress counts below' of the schools); where a total would let such a "
-        f"number be worked out, another is hidden too and shown as {dc.HIDDEN}. Cost per "
-        "pupil is left blank where the number of pupils is not shown, and gains are given "
-        f"only where at least {t} pupils were assessed. No pupil is named anywhere.",
+        "largest 'Suppress counts below' of the schools), and a sum of money spent on fewer "
+        f"than {t} pupils is hidden ({dc.HIDDEN}) like their number, since where each "
+        "pupil's share is known it would tell the number. Where the other figures would let "
+        "a hidden one "
+        f"be worked out, more are hidden too ({dc.HIDDEN}): every table has been checked, "
+        "as a statistics office checks one, so that no hidden number can be worked out to a "
+        "single value. Cost per pupil, shares and gains are shown only beside shown "
+        f"figures, and gains only where at least {t} pupils were assessed. Means are "
+        "rounded to what is printed. No pupil is named anywhere.",
     ]
 
 
@@ -531,17 +620,10 @@ def trust(paths: Iterable[Path | str], term: str | None = None, name: str = "Tru
         impact_bands=DEFAULT_IMPACT_BANDS, suppress_below=t)
     pooled = _provision_lines(now, band_settings, identifiers)
 
-    # The trust's pupils with provision is one figure in three tables: hidden in one,
-    # hidden in all (else it could be read off another), until nothing changes.
-    force = False
-    while True:
-        by_provision, h1 = _safe_provisions(pooled, now, t, force)
-        by_area, h2 = _safe_areas(now, t, force)
-        schools_table, h3 = _safe_schools(schools, now, by_provision.iloc[:-1], band_settings,
-                                          t, force)
-        if force or not (h1 or h2 or h3):
-            break
-        force = True
+    figures = _Figures(schools, now, pooled, t)
+    by_provision = _safe_provisions(figures, band_settings, t)
+    by_area = _safe_areas(figures)
+    schools_table = _safe_schools(figures, by_provision.iloc[:-1], band_settings, t)
 
     total = schools_table.iloc[-1]
     summary = pd.DataFrame([
@@ -563,4 +645,5 @@ def trust(paths: Iterable[Path | str], term: str | None = None, name: str = "Tru
         name=name, year=year, term=the_term, threshold=t, summary=summary,
         schools=schools_table, by_provision=by_provision, by_area=by_area,
         not_included=pd.DataFrame(not_included, columns=NOT_INCLUDED_COLUMNS),
-        left_out=left_out, notes=_notes(t, the_term), identifiers=identifiers)
+        left_out=left_out, notes=_notes(t, the_term, band_settings.impact_bands), identifiers=identifiers,
+        bands=band_settings.impact_bands, release=figures.release)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable, Iterable
 
+from ..model import useful_or_better as model_useful_or_better
 from ..numbers.history import History, Year
 from ..schema import GROUP, ONE_TO_ONE, QFT
 from .pop_data import PopData, SupportEntry, TermData, _Index
@@ -253,11 +254,9 @@ def need_and_area(code: str | None) -> str | None:
 
 
 def useful_or_better(e: SupportEntry, bands: tuple[tuple[float, str], ...]) -> bool:
-    """Impact useful or better, for one pupil: the row's own ratio gain reaches the lowest
-    band above the first (`useful from 2` by default).  Only months measures have one."""
-    if e.ratio_gain is None or not bands:
-        return False
-    return e.ratio_gain >= min(b for b, _ in bands)
+    """Impact useful or better, for one pupil: the row's own ratio gain, by the one rule
+    (:func:`provmap.model.useful_or_better`).  Only months measures have one."""
+    return model_useful_or_better(e.ratio_gain, bands)
 
 
 def describe(e: Any) -> str:
