@@ -378,3 +378,20 @@ def test_sheet_chooses_the_table(tmp_path, small_roster):
     with pytest.raises(ImportRefused, match="has no sheet 'Summer'; its sheets are 'Notes', "
                                             "'Spring provision'"):
         import_table(path, tmp_path / "c.xlsx", small_roster, sheet="Summer")
+
+
+def test_a_date_no_calendar_holds_is_a_located_answer_not_a_crash(tmp_path, small_roster):
+    # A negative number in a date cell makes python-calamine panic (a Rust panic, which
+    # Python's `except Exception` does not catch): the table is read another way, and the
+    # date is an answer at its cell like any other value that is not a date.
+    table = _xlsx(tmp_path / "home.xlsx", HOME_MADE)
+    wb = openpyxl.load_workbook(table)
+    wb.active["G4"].value = -1e12
+    wb.active["G4"].number_format = "dd/mm/yyyy"
+    wb.save(table)
+    out = tmp_path / "out.xlsx"
+    result = run("import", table, out, "--pupils", small_roster, "--school", "Oak Tree")
+    assert result.returncode in (0, 1, 2), result.stderr
+    assert "Traceback" not in result.stderr and "panicked" not in result.stderr
+    if result.returncode == 2:
+        assert result.stderr.strip().splitlines()[-1].startswith("provmap: ")

@@ -12,8 +12,12 @@ uses openpyxl's streaming parser instead, which gives the same grid more slowly.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import posixpath
 import re
+import sys
+import threading
 import zipfile
 from collections.abc import Mapping
 from datetime import date, datetime, time
@@ -36,6 +40,40 @@ _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
 
 class Fallback(Exception):
     """This file needs the slower, more general openpyxl path."""
+
+
+def sheet_rows(book: Any, name: str) -> list[list[Any]]:
+    """One sheet's rows from python-calamine, every row as long as the widest.
+
+    calamine is Rust: a value it cannot convert (a negative number in a date cell) is a
+    panic, which pyo3 raises as a ``BaseException`` (``except Exception`` misses it) after
+    Rust has printed the panic, and with ``RUST_BACKTRACE`` set its whole stack, to the
+    process's stderr.  The caller answers such a file in its own words (openpyxl reads it,
+    and the cell is reported where it is), so while calamine converts a sheet in the main
+    thread its stderr goes nowhere: the user sees provmap's answer, not Rust's."""
+    with _quiet_stderr():
+        return book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+
+@contextlib.contextmanager
+def _quiet_stderr():
+    if threading.current_thread() is not threading.main_thread():
+        yield                 # the page's worker: another thread may be writing to stderr
+        return
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):
+        yield
+        return
+    quiet = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(quiet, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(quiet)
 
 
 def _column(letters: bytes) -> int:
@@ -157,7 +195,7 @@ class Grids(Mapping[str, Grid]):
     def _read(self, name: str) -> Grid:
         try:
             special = _special_cells(self._zip.read(self._parts[name]))
-            rows = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            rows = sheet_rows(self._book, name)
         except (Fallback, KeyboardInterrupt, SystemExit):
             raise
         except BaseException as exc:       # also calamine's Rust panics (pyo3 PanicException)

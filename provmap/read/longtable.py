@@ -31,6 +31,7 @@ from ..values import (BadValue, clean_text, parse_amount, parse_date, parse_inte
                       parse_score, parse_year_group, parse_yes_no)
 from ..words import tidy_upn
 from . import safety
+from .fastgrid import sheet_rows
 from .roster import RosterError, decode_csv, mis_choice, read_csv_grid
 
 HEADER_SCAN_ROWS = 30
@@ -183,14 +184,14 @@ def _workbook_grids(path: Path) -> dict[str, list[tuple[int, list[Any]]]]:
         book = CalamineWorkbook.from_path(str(path))
         grids = {}
         for name in book.sheet_names:
-            rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            rows = sheet_rows(book, name)
             grids[name] = [(i, list(r)) for i, r in enumerate(rows, start=1)]
         _refuse_provmap(path, grids)
         return grids
-    except TableRefused:
+    except (TableRefused, KeyboardInterrupt, SystemExit):
         raise
-    except Exception:       # noqa: BLE001 - also calamine's Rust panics: try openpyxl
-        pass
+    except BaseException:   # noqa: BLE001 - calamine's Rust panics (pyo3's PanicException is
+        pass                # a BaseException: a negative number in a date cell): try openpyxl
     import openpyxl
     try:
         with warnings.catch_warnings():
@@ -201,9 +202,15 @@ def _workbook_grids(path: Path) -> dict[str, list[tuple[int, list[Any]]]]:
                            f"({type(exc).__name__}); open it in Excel, save it again, and "
                            "try once more.") from None
     try:
-        grids = {ws.title: [(i, list(r)) for i, r in enumerate(ws.iter_rows(values_only=True),
-                                                               start=1)]
-                 for ws in wb.worksheets if hasattr(ws, "iter_rows")}
+        with warnings.catch_warnings():     # "outside the limits for dates": read as an error
+            warnings.simplefilter("ignore")
+            grids = {ws.title: [(i, list(r))
+                                for i, r in enumerate(ws.iter_rows(values_only=True), start=1)]
+                     for ws in wb.worksheets if hasattr(ws, "iter_rows")}
+    except Exception as exc:  # noqa: BLE001
+        raise TableRefused(f"{path.name}: the workbook could not be read "
+                           f"({type(exc).__name__}); open it in Excel, save it again, and "
+                           "try once more.") from None
     finally:
         wb.close()
     _refuse_provmap(path, grids)
