@@ -8,8 +8,8 @@
 from .problems import Code, Problem, Severity, UnreadableWorkbook
 from .read.workbook import load
 
-__all__ = ["load", "check", "rollup", "history", "trust", "import_table", "Code", "Problem",
-           "Severity", "UnreadableWorkbook"]
+__all__ = ["load", "check", "rollup", "history", "trust", "import_table", "group_plans", "Code",
+           "Problem", "Severity", "UnreadableWorkbook"]
 __version__ = "0.1.0"
 
 
@@ -48,3 +48,14 @@ def import_table(source, out, pupils=None, *, school=None, year=None, sheet=None
     from .workbook.fromtable import import_table as _import
     return _import(source, out, pupils, school=school, year=year, sheet=sheet,
                    mapping=mapping, today=today)
+
+
+def group_plans(r, out, *, class_name=None, provision=None, pdf=False, progress=False):
+    """A Group Intervention Plan for each intervention group of the rollup ``r``'s term,
+    written under ``out`` (`Group plans <year> <term>/<class>/`); see provmap.reports.groups
+    and docs/groups.md.  Returns a PlansWritten (the plans, their paths, rows left out);
+    raises NoGroups when the term has no group and GroupsRefused for a class or provision
+    with none (both ValueErrors, the message listing what exists)."""
+    from .reports.groups import write_group_plans
+    return write_group_plans(r, out, class_name=class_name, provision=provision, pdf=pdf,
+                             progress=progress)

@@ -112,6 +112,18 @@ def _parser() -> argparse.ArgumentParser:
     pp.add_argument("--pdf", action="store_true", help="also make a PDF of each POP")
     pp.set_defaults(run=cmd_pop)
 
+    gr = sub.add_parser("groups", help="write a Group Intervention Plan for each intervention "
+                        "group of the term, for the adult who runs it")
+    gr.add_argument("workbook", type=Path)
+    gr.add_argument("--term", help="default: the latest term with any provision")
+    gr.add_argument("--class", dest="class_name", metavar="CLASS",
+                    help="only the groups with a pupil of this class")
+    gr.add_argument("--provision", metavar="NAME", help="only the groups of this provision")
+    gr.add_argument("--out", type=Path, default=Path("."),
+                    help="the plans go in OUT/Group plans <year> <term>/<class>/ (default: here)")
+    gr.add_argument("--pdf", action="store_true", help="also make a PDF of each plan")
+    gr.set_defaults(run=cmd_groups)
+
     f = sub.add_parser("roll-forward", help="add next term's class-term sheets (keeps a backup)")
     f.add_argument("workbook", type=Path)
     f.add_argument("--to", required=True, metavar="TERM", dest="to_term")
@@ -330,6 +342,37 @@ def cmd_pop(args) -> int:
     pdfs = len(paths) - len(pops)
     print(f"Wrote {plural(len(pops), 'POP')}" + (f" and {plural(pdfs, 'PDF')}" if pdfs else "")
           + f" to {args.out}")
+    return EXIT_OK
+
+
+def cmd_groups(args) -> int:
+    """Exit 0 when the plans were written, 1 when the term has no intervention group, 2 for
+    a class or provision with no group (the message lists those that have)."""
+    from .reports import groups
+
+    _, problems, result = _load_and_rollup(args)
+    _print_errors(problems)
+    try:
+        written = groups.write_group_plans(result, args.out, class_name=args.class_name,
+                                           provision=args.provision, pdf=args.pdf,
+                                           progress=True)
+    except groups.NoGroups as exc:
+        print(f"provmap: {args.workbook}: {exc}", file=sys.stderr)
+        return EXIT_ERRORS
+    except groups.GroupsRefused as exc:
+        raise _Refused(f"{exc} Nothing was written.") from None
+    except (groups.PdfUnavailable, RuntimeError) as exc:   # no LibreOffice, or it failed
+        raise _Refused(str(exc)) from None
+    for line in written.left_out:
+        print(f"provmap: left out of the plan for {line}: the rows have errors (run "
+              "`provmap check`)", file=sys.stderr)
+    for line in written.without_usable_rows:
+        print(f"provmap: no plan for {line}: every row of the group has an error (run "
+              "`provmap check`)", file=sys.stderr)
+    n = len(written.paths)
+    print(f"Wrote {plural(n, 'group plan')}"
+          + (f" and {plural(len(written.pdfs), 'PDF')}" if written.pdfs else "")
+          + f" to {written.folder}")
     return EXIT_OK
 
 

@@ -50,3 +50,9 @@ def group_key(row: ProvisionRow, delivery: Delivery) -> tuple:
 
 def row_delivery(m: Map, row: ProvisionRow) -> Delivery:
     return effective(row, m.provision(row.provision))
+
+
+def group_id(m: Map, row: ProvisionRow) -> str:
+    """The row's teaching group as one string: ``Rollup.rows``' `group_key` (the group
+    plans find a row left out of the numbers its group by it)."""
+    return "|".join(map(str, group_key(row, row_delivery(m, row))))

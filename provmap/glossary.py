@@ -53,6 +53,8 @@ COMMON: dict[str, str] = {
     "1:1": "one adult working with one child",
     "POP": "pupil overview of provision: this summary of a child's support",
     "EAL": "English as an additional language",
+    "EEF": "Education Endowment Foundation: its Teaching and Learning Toolkit sums up the "
+           "research on how much an approach helps pupils learn, for its cost",
     # measures
     "SDQ": "Strengths and Difficulties Questionnaire: a short behaviour and wellbeing "
            "questionnaire; a lower score means fewer difficulties",

@@ -163,6 +163,7 @@ class Provision:
     measure_kind: str | None        # "months", "standardised", "score"
     higher_is_better: bool          # default True
     highest_score: float | None = None   # the measure's highest possible score, if it has one
+    why_chosen: str | None = None        # the evidence for choosing it, for its group plans
 
     def at(self, key: str) -> str:
         return self.layout.cell(key, self.row)

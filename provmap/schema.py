@@ -379,6 +379,10 @@ PROVISIONS = Table("Provisions", (
                                            "Out of"), width=9, limits=SCORE,
       note="optional: the measure's highest possible score (40 for the phonics check); "
            "`check` warns at a Pre or Post above it"),
+    C("Why chosen", aliases=("Evidence", "Reason for choosing", "Why this intervention",
+                             "Rationale"), width=40,
+      note="optional: the evidence for choosing it, e.g. `EEF: small-group tuition, moderate "
+           "impact for moderate cost`; printed on its group plans"),
 ), markers=("Provision", "Type"))
 
 PROFILES = Table("Profiles", (

@@ -29,14 +29,17 @@ from .values import format_money, plural
 READING = "Reading the workbook"
 CHECKING = "Checking"
 SENCO, GOVERNORS, POPS = "SENCo rollup", "governors' report", "POPs"
+GROUPS = "group plans"
+GROUPS_FOLDER = "Group plans"      # beside the POPs' class folders: Group plans/<class>/
 
 
 @dataclass(frozen=True)
 class Step:
-    """Where the job is: a stage in the school's words, and for POPs how many of how many.
+    """Where the job is: a stage in the school's words, and for POPs and group plans how
+    many of how many.
 
-    ``Step(what)`` (done and total 0) marks the start of a stage; for the POPs there
-    follows ``Step(POPS, 0, total)`` once the number is known, then one per POP written."""
+    ``Step(what)`` (done and total 0) marks the start of a stage; for the POPs (and the
+    group plans) there follow steps with ``done`` and ``total`` as they are written."""
 
     what: str
     done: int = 0
@@ -111,6 +114,7 @@ class TermlyResult:
     senco: Path | None = None
     governors: Path | None = None
     pops: list[Path] = field(default_factory=list)
+    group_plans: list[Path] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)   # (output, reason)
 
     @property
@@ -130,7 +134,7 @@ class TermlyResult:
 
     @property
     def written(self) -> list[Path]:
-        return [p for p in (self.senco, self.governors) if p] + self.pops
+        return [p for p in (self.senco, self.governors) if p] + self.pops + self.group_plans
 
 
 def _tell(progress: Callback | None, step: Step) -> None:
@@ -161,11 +165,14 @@ def default_out(path: Path | str, term: str) -> Path:
 
 
 def write_outputs(result: TermlyResult, out: Path | str, *, pops: bool = True,
-                  progress: Callback | None = None) -> TermlyResult:
-    """Write the SENCo rollup, the governors' report and (unless ``pops`` is False) every
-    K/E pupil's POP into ``out``.  One that fails is recorded in ``result.failed`` and the
-    others are still written; nothing is written when nothing can be computed."""
+                  groups: bool = True, progress: Callback | None = None) -> TermlyResult:
+    """Write the SENCo rollup, the governors' report, (unless ``pops`` is False) every
+    K/E pupil's POP, and (unless ``groups`` is False) a plan for each intervention group
+    of the term in `Group plans/<class>/`, into ``out``.  One that fails is recorded in
+    ``result.failed`` and the others are still written; nothing is written when nothing
+    can be computed.  A term without intervention groups has no plans (not a failure)."""
     from .reports.governors import write_governors
+    from .reports.groups import NoGroups, write_group_plans
     from .reports.pop import write_pops
     from .reports.senco import write_senco
 
@@ -178,10 +185,20 @@ def write_outputs(result: TermlyResult, out: Path | str, *, pops: bool = True,
         return write_pops(rr, folder, progress=lambda done, total: _tell(
             progress, Step(POPS, done, total)))
 
+    def groups_writer(rr: Rollup, folder: Path) -> list[Path]:
+        try:
+            return write_group_plans(rr, folder, folder=GROUPS_FOLDER,
+                                     progress=lambda done, total: _tell(
+                                         progress, Step(GROUPS, done, total))).paths
+        except NoGroups:
+            return []
+
     steps: list[tuple[str, Callable, str]] = [(SENCO, write_senco, "senco"),
                                               (GOVERNORS, write_governors, "governors")]
     if pops:
         steps.append((POPS, pops_writer, "pops"))
+    if groups:
+        steps.append((GROUPS, groups_writer, "group_plans"))
     for what, writer, attr in steps:
         _tell(progress, Step(what))
         try:
@@ -192,11 +209,11 @@ def write_outputs(result: TermlyResult, out: Path | str, *, pops: bool = True,
 
 
 def run_termly(path: Path | str, term: str | None = None, out: Path | str | None = None, *,
-               pops: bool = True, today: date | None = None,
+               pops: bool = True, groups: bool = True, today: date | None = None,
                progress: Callback | None = None) -> TermlyResult:
     """The whole termly job: :func:`prepare`, then :func:`write_outputs` into ``out``
     (default: '<term> rollup' beside the workbook)."""
     result = prepare(path, term, today=today, progress=progress)
     target = Path(out) if out is not None else default_out(path, result.figures.term)
-    return write_outputs(result, target, pops=pops, progress=progress)
+    return write_outputs(result, target, pops=pops, groups=groups, progress=progress)
 

@@ -20,6 +20,9 @@ file, with its peak memory (the child's max RSS from wait4):
 - `serve` (with --serve): `provmap serve`'s page, from the upload to the downloads being
   ready (check, SENCo rollup, governors' report, POPs, zips), against the termly script
   writing the same outputs from the command line;
+- `groups` (with --groups): `provmap groups` (a plan for each intervention group of the
+  term) against `provmap pop` for the same term (every K/E pupil), run in turn, medians of
+  --repeat runs, wall and CPU seconds (aim: groups at most as long as pop);
 - `import` (with --import): `provmap import` of the school kept as one long table (every
   column, with a Term, as .xlsx; and dates only with a third of the numbers in words, as
   CSV) with its roster, against `provmap new` on the same roster plus reading the table
@@ -32,6 +35,7 @@ file, with its peak memory (the child's max RSS from wait4):
     python scripts/bench.py --sizes 200 --serve
     python scripts/bench.py --sizes 2000 --evidence
     python scripts/bench.py --sizes 2000 --import
+    python scripts/bench.py --sizes 2000 --groups
 """
 
 from __future__ import annotations
@@ -269,6 +273,8 @@ def main() -> None:
     ap.add_argument("--import", dest="import_", action="store_true",
                     help="also time provmap import of the school as a long table against new "
                          "+ reading the table")
+    ap.add_argument("--groups", action="store_true",
+                    help="also time provmap groups against provmap pop for the same term")
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "provmap-bench")
     args = ap.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
@@ -306,6 +312,29 @@ def main() -> None:
             bench_pop(path, n, args.repeat, pdf=args.pdf)
         if args.evidence and n == 2000:
             bench_evidence(n, args.cache, repeat)
+        if args.groups:
+            bench_groups(path, n, repeat)
+
+
+def bench_groups(path: Path, n: int, repeat: int) -> None:
+    """`provmap groups` against `provmap pop` of the same term, alternated so both meet the
+    same load on a shared machine; medians of wall and CPU seconds."""
+    from statistics import median
+    runs: dict[str, list[tuple[float, float, float]]] = {"pop": [], "groups": []}
+    counts = {}
+    for _ in range(repeat):
+        for what in ("pop", "groups"):
+            out = Path(tempfile.mkdtemp(prefix=f"bench-{what}-"))
+            runs[what].append(cpu_run([PY, "-m", "provmap", what, str(path), "--out",
+                                       str(out)]))
+            counts[what] = len(list(out.rglob("*.xlsx")))
+            shutil.rmtree(out, ignore_errors=True)
+    (t_pop, c_pop, mb_pop), (t_gr, c_gr, mb_gr) = (
+        tuple(median(r[i] for r in runs[w]) for i in range(3)) for w in ("pop", "groups"))
+    print(f"{n:>7} {'groups':<10} {t_gr:>8.2f} {mb_gr:>6.0f}   {counts['groups']} group "
+          f"plans; pop {t_pop:.2f} s ({counts['pop']} POPs, {mb_pop:.0f} MB): "
+          f"x{t_gr / t_pop:.2f} of pop; CPU seconds groups {c_gr:.2f}, pop {c_pop:.2f} "
+          f"(x{c_gr / c_pop:.2f}); medians of {repeat}")
 
 
 READ_AND_ROLLUP = ("import sys, provmap; from provmap.numbers.rollup import rollup; "

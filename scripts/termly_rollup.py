@@ -3,7 +3,8 @@
     python scripts/termly_rollup.py "Provision map 2025-26.xlsx" --term Spring --out Rollup
 
 Checks the workbook, rolls up the term and the year so far, and writes the SENCo rollup
-workbook, the governors' report and every K/E pupil's POP, then prints a short summary.
+workbook, the governors' report, every K/E pupil's POP and a plan for each intervention
+group (in `Group plans/<class>/`), then prints a short summary.
 Errors in the workbook are listed and the rows they affect left out; the run only stops if
 nothing at all can be worked out.  Exit codes: 0 done, 1 nothing could be computed or an
 output could not be written, 2 the file (or the term) cannot be used at all.
@@ -28,10 +29,11 @@ SHOW_ERRORS = 15
 
 
 class _Printer:
-    """Says each stage as it starts; the POPs get the usual progress bar on stderr."""
+    """Says each stage as it starts; the POPs and group plans get the usual progress bar
+    on stderr."""
 
     def __init__(self) -> None:
-        self.bar: Progress | None = None
+        self.bars: dict[str, Progress] = {}
 
     def __call__(self, step: termly.Step) -> None:
         if step.what == termly.READING:
@@ -39,15 +41,17 @@ class _Printer:
         if step.done == 0 and step.total == 0:
             print("Checking ..." if step.what == termly.CHECKING
                   else f"Writing the {step.what} ...", flush=True)
-        elif step.what == termly.POPS and step.done:
-            if self.bar is None:
-                self.bar = Progress(step.total, "Writing POPs", True)
-            self.bar.add(step.done - self.bar.done)
+        elif step.what in (termly.POPS, termly.GROUPS) and step.done:
+            bar = self.bars.get(step.what)
+            if bar is None:
+                bar = self.bars[step.what] = Progress(step.total, f"Writing {step.what}", True)
+            bar.add(step.done - bar.done)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        description="End-of-term rollup: check, SENCo workbook, governors' report, POPs.")
+        description="End-of-term rollup: check, SENCo workbook, governors' report, POPs, "
+                    "group plans.")
     parser.add_argument("workbook", type=Path, metavar="WORKBOOK")
     parser.add_argument("--term", help="the term to roll up (default: the latest with "
                         "any provision)")
@@ -55,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
                         "'<term> rollup' beside the workbook)")
     parser.add_argument("--today", type=date.fromisoformat, help=argparse.SUPPRESS)
     parser.add_argument("--no-pops", action="store_true", help="skip the POPs")
+    parser.add_argument("--no-groups", action="store_true", help="skip the group plans")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     say = _Printer()
@@ -86,7 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
     out = args.out or termly.default_out(args.workbook, f.term)
-    termly.write_outputs(result, out, pops=not args.no_pops, progress=say)
+    termly.write_outputs(result, out, pops=not args.no_pops, groups=not args.no_groups,
+                         progress=say)
     for what, reason in result.failed:
         print(f"termly_rollup: could not write the {what}: {reason}", file=sys.stderr)
 
@@ -100,6 +106,10 @@ def main(argv: list[str] | None = None) -> int:
     if result.pops:
         n = len(result.pops)
         print(f"  Wrote {n} POP{'s' if n != 1 else ''} under {out}")
+    if result.group_plans:
+        n = len(result.group_plans)
+        print(f"  Wrote {n} group plan{'s' if n != 1 else ''} under "
+              f"{Path(out) / termly.GROUPS_FOLDER}")
     print(f"  Done in {time.perf_counter() - started:.1f} s.")
     return 1 if result.failed else 0
 

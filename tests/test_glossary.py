@@ -84,7 +84,7 @@ def test_new_writes_the_senco_row_and_the_highest_score_column(tmp_path):
     settings = [row[0] for row in wb["Settings"].iter_rows(values_only=True)]
     assert "SENCo" in settings
     header = [c.value for c in wb["Provisions"][1]]
-    assert header[-1] == "Highest score"
+    assert header[-2:] == ["Highest score", "Why chosen"]      # optional columns at the end
     m = provmap.load(path)
     assert m.provision("Phonics catch-up group").highest_score == 40
     assert m.provision("Speech and language therapy").highest_score == 10

@@ -177,6 +177,7 @@ def test_the_senco_checks_the_example_school_and_downloads_everything(
 
     import provmap
     from provmap import termly
+    from provmap.numbers.groups import term_groups
     page.goto(server.address)
     assert page.url == server.base + "/"                 # the token went into the cookie
     label = page.get_by_label("The provision map workbook staff fill in (.xlsx)")
@@ -231,6 +232,10 @@ def test_the_senco_checks_the_example_school_and_downloads_everything(
     for n in pops:                                       # ... in their class's folder
         _, klass, _ = n.split("/")
         assert klass == ke[n.rsplit(" ", 1)[-1][:-5]].class_name
+    plans = [n for n in names if n.startswith("Group plans/")]       # one per group
+    groups = term_groups(provmap.rollup(m, term=f.term)).plans
+    assert len(plans) == len(groups) > 0
+    assert {n.split("/")[1] for n in plans} == {g.class_name for g in groups}
     one = openpyxl.load_workbook(tmp_path / "all" / pops[0], read_only=True)["POP"]
     upn = pops[0].rsplit(" ", 1)[-1][:-5]
     assert ke[upn].name in str(next(one.iter_rows(min_row=2, max_row=2, values_only=True))[0])
@@ -251,7 +256,7 @@ def test_a_workbook_with_errors_shows_them_and_what_it_can_still_make(
     assert table(page) == expected_rows(errors)
     assert "Rows with an error are left out of the numbers" in page.inner_text("#main")
     links = page.locator("#downloads a")
-    assert links.count() == 4                            # the outputs it can still make
+    assert links.count() == 5                            # the outputs it can still make
     screenshots(page, shots, "3-errors")
 
     # "Check again": staff fixed it; drop the new version on the same page
@@ -273,7 +278,7 @@ def test_an_unusable_file_shows_checks_sentence_and_the_page_carries_on(
     assert page.inner_text("#message .sentence") == f"{bomb.name}: {sentence}"
     screenshots(page, shots, "4-unusable")
     give(page, make_workbook())                           # and the next file is checked
-    assert page.locator("#downloads a").count() == 4
+    assert page.locator("#downloads a").count() == 5      # with the group plans
 
 
 def raw(server, method: str, path: str, host: str | None = None, headers=None,

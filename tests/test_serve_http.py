@@ -258,12 +258,20 @@ def test_a_workbook_with_errors_shows_its_problems_figures_and_downloads(
     errors_only = get(client, where + "?severity=error").get_data(True)
     visible = re.findall(r"<tr class=\"sev-(\w+)\"(?![^>]*hidden)", errors_only)
     assert visible == ["error"] * f.errors and f.errors == 1
-    # downloads: each report, the POPs in class folders, and everything
+    # downloads: each report, the POPs in class folders, the group plans, and everything
     z = zipfile.ZipFile(io.BytesIO(get(client, where + "/download/all").data))
     names = sorted(z.namelist())
     assert names == sorted([expected.senco.name, expected.governors.name,
                             *("POPs/" + p.relative_to(expected.out).as_posix()
-                              for p in expected.pops)])
+                              for p in expected.pops),
+                            *(p.relative_to(expected.out).as_posix()
+                              for p in expected.group_plans)])
+    assert expected.group_plans and all(n.startswith("Group plans/3O/") for n in names
+                                        if n.startswith("Group plans/"))
+    plans = zipfile.ZipFile(io.BytesIO(get(client, where + "/download/groups").data))
+    assert sorted(plans.namelist()) == sorted(
+        p.relative_to(expected.out / "Group plans").as_posix() for p in expected.group_plans)
+    assert "Group plans (zip, class folders)" in page
     pops = zipfile.ZipFile(io.BytesIO(get(client, where + "/download/pops").data))
     assert sorted(pops.namelist()) == sorted(p.relative_to(expected.out).as_posix()
                                              for p in expected.pops)

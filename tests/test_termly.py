@@ -29,12 +29,17 @@ def test_the_figures_are_the_rollups_and_everything_is_written(make_workbook, tm
     assert [p.code for p in result.errors] == ["unknown-pupil"]
     assert result.senco.is_file() and result.governors.is_file()
     assert sorted(p.parent.name for p in result.pops) == ["3O", "3O", "3O"]
-    assert result.written == [result.senco, result.governors, *result.pops]
+    # the group plans beside the POPs: the Lego therapy group of Aisha and Leo
+    assert [p.relative_to(tmp_path / "out").as_posix() for p in result.group_plans] == \
+        ["Group plans/3O/Lego therapy - 3O.xlsx"]
+    assert result.written == [result.senco, result.governors, *result.pops,
+                              *result.group_plans]
     assert not result.failed
     # progress: each stage starts (Step(what)), then the POPs count up to their total
     starts = [s.what for s in steps if s.done == 0 and s.total == 0]
     assert starts == [termly.READING, termly.CHECKING, termly.SENCO, termly.GOVERNORS,
-                      termly.POPS]
+                      termly.POPS, termly.GROUPS]
+    assert [(s.done, s.total) for s in steps if s.what == termly.GROUPS and s.done] == [(1, 1)]
     counts = [(s.done, s.total) for s in steps if s.what == termly.POPS and s.done]
     assert counts == [(1, 3), (2, 3), (3, 3)]
     assert termly.Step(termly.POPS, 0, 3) in steps            # the total, before the first

@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from ..checks.context import Context
-from ..delivery import group_key, row_delivery
+from ..delivery import group_id
 from ..model import Map, making_progress, most_made_no_progress
 from ..problems import Code, Problem, Severity
 from ..schema import ONE_TO_ONE, QFT
@@ -171,7 +171,7 @@ def _row_frame(m: Map, terms: list[str]) -> pd.DataFrame:
             "end_date": r.end_date, "target": r.target, "pre": r.pre, "post": r.post,
             "outcome": r.outcome, "next_step": r.next_step, "cost_typed": r.cost,
             "comments": r.comments,
-            "group_key": "|".join(map(str, group_key(r, row_delivery(m, r)))),
+            "group_key": group_id(m, r),
         } for r in s.provision_rows)
     cols = ["term", "sheet", "row", "sheet_index", "class_name", "upn", "pupil_text",
             "provision_text", "row_type", "row_area", "row_delivered_by", "row_sessions",

@@ -649,7 +649,7 @@ class _Builder:
                          f["delivered_by"], f["sessions_per_week"], f["minutes_per_session"],
                          f["weeks"], f["resource_cost"], f["measure"], f["measure_kind"],
                          True if f["higher_is_better"] is None else f["higher_is_better"],
-                         f["highest_score"])
+                         f["highest_score"], f["why_chosen"])
 
     def pupil_rows(self, name, table, record, linker) -> list:
         rows = self.reference(name, table, required=False)

@@ -10,7 +10,6 @@ Staff text that names another pupil on the register (full name or UPN) is replac
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,6 +30,7 @@ from ..schema import (
 )
 from ..values import format_age
 from ..words import count_words, find_upn
+from .redact import ANOTHER_PUPIL, Redactor as _Redactor  # noqa: F401 - tests use both
 
 PROFILE_AREAS = (C_AND_I, C_AND_L, SEMH_AREA, S_AND_P, INDEPENDENCE)
 SUPPORT_COLUMNS = ((QFT, "Quality first teaching",
@@ -39,7 +39,6 @@ SUPPORT_COLUMNS = ((QFT, "Quality first teaching",
                     "Small-group work, in or out of class"),
                    (ONE_TO_ONE, "1:1 support",
                     "Support from an adult, one to one"))
-ANOTHER_PUPIL = "another pupil"
 
 
 # --------------------------------------------------------------------------------------
@@ -123,76 +122,6 @@ class PopData:
     @property
     def name(self) -> str:
         return f"{self.forename} {self.surname}"
-
-
-# --------------------------------------------------------------------------------------
-# Redaction of other pupils named in staff text
-# --------------------------------------------------------------------------------------
-
-_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
-_UPN_LIKE = re.compile(r"\b[A-Za-z]\d{11}[0-9A-Za-z]\b")
-
-
-def _name_key(text: str) -> tuple[str, ...]:
-    return tuple(w.casefold() for w in _WORD.findall(text))
-
-
-class _Redactor:
-    """Replaces other register pupils' full names and UPNs in staff text."""
-
-    def __init__(self, pupils: Iterable[Any]):
-        self.by_key: dict[tuple[str, ...], set[str]] = defaultdict(set)
-        self.upns: set[str] = set()
-        for p in pupils:
-            self.upns.add(p.upn.upper())
-            fore, sur = _name_key(p.forename or ""), _name_key(p.surname or "")
-            if fore and sur:
-                self.by_key[fore + sur].add(p.upn)
-                self.by_key[sur + fore].add(p.upn)
-        self.longest = max((len(k) for k in self.by_key), default=0)
-        self.first_words = {k[0] for k in self.by_key}
-        self.clean: set[str] = set()        # texts that hold no register name or UPN at all
-
-    def __call__(self, text: str | None, own_upn: str) -> str | None:
-        if not text or text in self.clean:
-            return text
-        own = own_upn.upper()
-        original = text
-        upn_hit = False
-
-        def upn(m: re.Match) -> str:
-            nonlocal upn_hit
-            if m.group(0).upper() in self.upns:
-                upn_hit = True
-                if m.group(0).upper() != own:
-                    return ANOTHER_PUPIL
-            return m.group(0)
-        text = _UPN_LIKE.sub(upn, text)
-        words = list(_WORD.finditer(text))
-        folded = [w.group(0).casefold() for w in words]
-        spans: list[tuple[int, int]] = []
-        name_hit = False
-        i = 0
-        while i < len(words):
-            hit = 0
-            if folded[i] in self.first_words:        # a name can start here
-                for n in range(min(self.longest, len(words) - i), 1, -1):
-                    upns = self.by_key.get(tuple(folded[i:i + n]))
-                    if upns:
-                        name_hit = True
-                        if own_upn not in upns:      # the pupil's own name is never hidden
-                            hit = n
-                            break
-            if hit:
-                spans.append((words[i].start(), words[i + hit - 1].end()))
-                i += hit
-            else:
-                i += 1
-        if not (upn_hit or name_hit) and len(self.clean) < 200_000:
-            self.clean.add(original)
-        for start, end in reversed(spans):
-            text = text[:start] + ANOTHER_PUPIL + text[end:]
-        return text
 
 
 # --------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """The page's termly runs: one at a time, in a worker thread, with progress to poll.
 
-A run is :func:`provmap.termly.run_termly` on the uploaded copy, then two zips of what it
-wrote (the POPs in class folders, and everything).  The page only reads a :class:`Job`;
+A run is :func:`provmap.termly.run_termly` on the uploaded copy, then zips of what it
+wrote (the POPs in class folders, the group plans in class folders, and everything).  The page only reads a :class:`Job`;
 nothing here works out a figure.  Each job lives in its own folder under the server's
 private temporary folder; the oldest are deleted so a day of "check again" does not fill
 the disk or the memory.
@@ -69,6 +69,7 @@ class Job:
     failed: list[tuple[str, str]] = field(default_factory=list)
     downloads: dict[str, Download] = field(default_factory=dict)
     pops: int = 0
+    group_plans: int = 0
     started: float = field(default_factory=time.time)
     seconds: float | None = None
 
@@ -85,6 +86,8 @@ class Job:
                 label = step.what
             elif step.what == termly.POPS and step.total:
                 label = f"Writing POPs: {step.done} of {step.total}"
+            elif step.what == termly.GROUPS and step.total:
+                label = f"Writing group plans: {step.done} of {step.total}"
             else:
                 label = f"Writing the {step.what}"
         return {"state": self.state, "label": label,
@@ -160,6 +163,7 @@ class Jobs:
             job.terms = list(result.rollup.map.settings.terms)
             job.computable, job.failed = result.computable, result.failed
             job.pops = len(result.pops)
+            job.group_plans = len(result.group_plans)
             if result.written:
                 self._progress(job)(termly.Step(ZIPPING))
                 job.downloads = _zips(result, job.folder / "downloads")
@@ -211,7 +215,8 @@ def fault_summary(exc: BaseException) -> str:
 
 
 def _zips(result: termly.TermlyResult, folder: Path) -> dict[str, Download]:
-    """The downloads: each report, the POPs in class folders, and everything in one zip."""
+    """The downloads: each report, the POPs in class folders, the group plans in class
+    folders, and everything in one zip."""
     f = result.figures
     stem = f"{f.school} {f.academic_year} {f.term}"
     out = result.out
@@ -225,8 +230,14 @@ def _zips(result: termly.TermlyResult, folder: Path) -> dict[str, Download]:
         pops = _zip(folder / f"{stem} - POPs.zip",
                     [(p, p.relative_to(out).as_posix()) for p in result.pops])
         downloads["pops"] = Download("pops", "POPs, one folder per class", pops)
+    if result.group_plans:
+        plans_root = out / termly.GROUPS_FOLDER
+        plans = _zip(folder / f"{stem} - Group plans.zip",
+                     [(p, p.relative_to(plans_root).as_posix()) for p in result.group_plans])
+        downloads["groups"] = Download("groups", "Group plans (zip, class folders)", plans)
     members = [(p, p.name) for p in (result.senco, result.governors) if p]
     members += [(p, "POPs/" + p.relative_to(out).as_posix()) for p in result.pops]
+    members += [(p, p.relative_to(out).as_posix()) for p in result.group_plans]
     everything = _zip(folder / f"{stem} - everything.zip", members)
     downloads["all"] = Download("all", "Everything in one zip", everything)
     return downloads

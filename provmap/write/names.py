@@ -24,3 +24,8 @@ def report_filename(school: str, year: str, term: str, what: str) -> str:
 def pupil_stem(surname: str | None, forename: str | None, upn: str) -> str:
     """`<surname> <forename> <UPN>`: the start of every file about one pupil."""
     return " ".join(filter(None, (safe_part(surname, "Pupil"), safe_part(forename), upn)))
+
+
+def group_plan_stem(provision: str | None, label: str | None) -> str:
+    """`<provision> - <label, or the class>`: the name of a group plan."""
+    return f"{safe_part(provision, 'Provision')} - {safe_part(label, 'Group')}"

@@ -100,6 +100,9 @@ FORMATS: dict[str, dict[str, Any]] = {
             "valign": "bottom"},
     "head": {**_CELL, "bold": True, "bg_color": LIGHT},
     "label": {**_CELL, "bold": True, "bg_color": PALE},
+    # a label beside several rows (lines to write on): no inner borders, like `term:TB`
+    **{f"label:{top}{bottom}": {**_CELL, "bold": True, "bg_color": PALE, "top": top,
+                                "bottom": bottom} for top in (0, 1) for bottom in (0, 1)},
     "text": _CELL,
     "text_bold": {**_CELL, "bold": True},
     "muted": {**_CELL, "italic": True, "font_color": GREY_TEXT},
@@ -110,6 +113,8 @@ FORMATS: dict[str, dict[str, Any]] = {
                                "top": top, "bottom": bottom}
        for top in (0, 1) for bottom in (0, 1)},
     "total": {**_CELL, "bold": True, "align": "right", "bg_color": PALE},
+    # a line to write on (a form's empty answer): a rule along the bottom, nothing else
+    "rule": {**_BASE, "bottom": 1, "bottom_color": GREY_TEXT},
     "bold_font": {"font_name": FONT, "font_size": SIZE, "bold": True, "font_color": TEAL},
     "body_font": {"font_name": FONT, "font_size": SIZE},
     "code_font": {"font_name": FONT, "font_size": SIZE, "bold": True},
@@ -685,5 +690,6 @@ def print_scale(widths: Sequence[float], *, landscape: bool = True) -> int:
     return max(10, min(100, int(100 * (room - 2) / fit.columns_pt(widths))))
 
 
-__all__ = ["FORMATS", "Formats", "Look", "Page", "Row", "Table", "open_document",
-           "outcome_format", "print_scale", "span_pt", "text_pt", "write_document"]
+__all__ = ["FONT", "FORMATS", "Formats", "Look", "Page", "Row", "SIZE", "Table",
+           "open_document", "outcome_format", "print_scale", "span_pt", "text_pt",
+           "write_document"]
