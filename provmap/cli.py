@@ -236,7 +236,7 @@ def format_report(path: str, problems: list[Problem]) -> str:
 
 def cmd_new(args) -> int:
     from .read.roster import load_roster
-    from .workbook.standard import WorkbookData, new_workbook
+    from .workbook.standard import SheetNameRefused, WorkbookData, new_workbook
 
     if args.out.exists():
         raise _Refused(f"{args.out} already exists; provmap will not overwrite a workbook. "
@@ -248,6 +248,9 @@ def cmd_new(args) -> int:
             print("\n".join(roster.lines()))
             data = WorkbookData(pupils=roster.rows)
         path = new_workbook(args.out, args.school, args.year, data=data)
+    except SheetNameRefused as exc:            # a class from the roster Excel cannot name
+        raise _Refused(str(exc.located(args.pupils.name, data.pupils) if data else exc)) \
+            from None
     except (OSError, ValueError) as exc:
         raise _Refused(str(exc)) from None
     print(f"Wrote {path}")

@@ -59,6 +59,7 @@ class Code(StrEnum):
     BAD_UPN_CHECK_LETTER = "bad-upn-check-letter"
     MISSING_PRIMARY_NEED = "missing-primary-need"
     CLASS_WITHOUT_SHEETS = "class-without-sheets"
+    CLASS_NOT_A_SHEET_NAME = "class-not-a-sheet-name"
     # Pupils and references on class-term sheets
     UNKNOWN_PUPIL = "unknown-pupil"
     AMBIGUOUS_PUPIL = "ambiguous-pupil"
@@ -181,7 +182,8 @@ CATALOGUE: dict[Code, tuple[str, str]] = {
     Code.MISSING_COLUMN: ("error", "A required column is missing from a table's header row."),
     Code.DUPLICATE_COLUMN: ("warning", "Two columns with the same header: the first is read."),
     Code.MISSING_SETTING: ("error", "School or Academic year is missing from Settings."),
-    Code.BAD_SETTING: ("error", "A setting cannot be read (a date, a number, the impact bands)."),
+    Code.BAD_SETTING: ("error", "A setting cannot be read (a date, a number, the impact bands), "
+                                "or a term Excel cannot use in a sheet name."),
     Code.UNKNOWN_SHEET: ("info", "A sheet that is neither a reference nor a class-term sheet."),
     Code.DUPLICATE_SHEET: ("error", "Two sheets for the same class and term."),
     Code.NOT_A_NUMBER: ("error", "A cell that must be a number is not."),
@@ -204,6 +206,8 @@ CATALOGUE: dict[Code, tuple[str, str]] = {
     Code.BAD_UPN_CHECK_LETTER: ("error", "A UPN whose DfE check letter is wrong."),
     Code.MISSING_PRIMARY_NEED: ("error", "A K or E pupil with no primary need."),
     Code.CLASS_WITHOUT_SHEETS: ("error", "A register class with no class-term sheet."),
+    Code.CLASS_NOT_A_SHEET_NAME: ("error", "A register class Excel cannot use in a sheet name "
+                                           "(`Year 3/4`, `1:1`, or too long with its term)."),
     Code.UNKNOWN_PUPIL: ("error", "A name or UPN not on the register (hint: the closest name)."),
     Code.AMBIGUOUS_PUPIL: ("error", "A name that matches two register pupils: add the UPN."),
     Code.UPN_NAME_MISMATCH: ("warning", "The UPN and the name disagree: the UPN wins."),

@@ -534,3 +534,90 @@ DEFAULT_LEAVING_YEAR_GROUP = "6"
 # Optional rows of the Settings sheet (version 3): who to contact, and what codes mean.
 SENCO_SETTING = "SENCo"              # name and contact, on every document's first page
 GLOSSARY_SETTING = "Glossary"        # `Glossary: WTS` = `working towards the expected standard`
+
+
+# ---------------------------------------------------------------------------------------------
+# Class-term sheet names: Excel's rule, once.  The checks, `new-year`, roll-forward and the
+# standard writer all ask here, so a class Excel cannot name is a located problem in the
+# register, never XlsxWriter's exception.
+
+SHEET_NAME_LONGEST = 31                  # characters Excel allows in a sheet name
+SHEET_NAME_FORBIDDEN = "[]:*?/\\"        # characters Excel refuses in a sheet name
+
+
+def class_sheet_name(class_name: str, term: str) -> str:
+    """`<class> <term>`: the name of a class's sheet for a term (`3O Autumn`)."""
+    return f"{class_name} {term}"
+
+
+def excel_length(text: str) -> int:
+    """A name's length as Excel counts it: UTF-16 units (an emoji is two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _forbidden(text: str) -> str | None:
+    bad = sorted({c for c in text if c in SHEET_NAME_FORBIDDEN}, key=SHEET_NAME_FORBIDDEN.index)
+    return f"Excel does not allow {' or '.join(bad)} in a sheet name" if bad else None
+
+
+def sheet_name_fault(name: str) -> str | None:
+    """Why Excel would refuse ``name`` as a sheet name, in words for the SENCo; None if it
+    can be one.  Excel's rule: 1 to 31 characters, none of ``[ ] : * ? / \\``, not beginning
+    or ending with an apostrophe, and not `History` (which Excel keeps for itself)."""
+    if fault := _forbidden(name):
+        return fault
+    if not name.strip():
+        return "a sheet needs a name"
+    if name.startswith("'") or name.endswith("'"):
+        return "Excel does not allow a sheet name to begin or end with an apostrophe"
+    if excel_length(name) > SHEET_NAME_LONGEST:
+        return (f"'{name}' is {excel_length(name)} characters and Excel allows "
+                f"{SHEET_NAME_LONGEST}")
+    if name.casefold() == "history":
+        return "Excel keeps the sheet name 'History' for itself"
+    return None
+
+
+def class_name_fault(class_name: str, terms: tuple[str, ...] | list[str]) -> str | None:
+    """Why ``class_name`` cannot name its class-term sheets (`<class> <term>` for each of
+    ``terms``), or None.  A term that cannot end a sheet name is :func:`term_name_fault`'s,
+    not the class's."""
+    if fault := _forbidden(class_name):
+        return fault
+    if class_name.startswith("'"):
+        return "Excel does not allow a sheet name to begin with an apostrophe"
+    longest = max((t for t in terms if term_name_fault(t) is None), key=excel_length,
+                  default="")
+    name = class_sheet_name(class_name, longest)
+    if excel_length(name) > SHEET_NAME_LONGEST:
+        return (f"'{name}' is {excel_length(name)} characters and Excel allows "
+                f"{SHEET_NAME_LONGEST}")
+    return None
+
+
+def term_name_fault(term: str) -> str | None:
+    """Why ``term`` cannot end a class-term sheet's name (`3O <term>`), or None."""
+    if fault := _forbidden(term):
+        return fault
+    if term.endswith("'"):
+        return "Excel does not allow a sheet name to end with an apostrophe"
+    if excel_length(term) > SHEET_NAME_LONGEST - 2:
+        return (f"a sheet named '<class> {term}' would be longer than the "
+                f"{SHEET_NAME_LONGEST} characters Excel allows")
+    return None
+
+
+def sheet_safe(name: str, room: int = SHEET_NAME_LONGEST) -> str:
+    """A name like ``name`` that Excel accepts, for hints: `Year 3/4` -> `Year 3-4`."""
+    s = re.sub(f"[{re.escape(SHEET_NAME_FORBIDDEN)}]+", "-", name).strip(" '-")
+    while s and excel_length(s) > max(room, 1):
+        s = s[:-1]
+    s = s.rstrip(" '-")
+    return s if any(c.isalnum() for c in s) else "Class 1"
+
+
+def class_rename(class_name: str, terms: tuple[str, ...] | list[str]) -> str:
+    """A name like ``class_name`` whose class-term sheets Excel accepts, for a hint:
+    `Year 3/4` -> `Year 3-4`, a long name cut to fit beside the longest term."""
+    longest = max((excel_length(t) for t in terms if term_name_fault(t) is None), default=0)
+    return sheet_safe(class_name.lstrip("'"), SHEET_NAME_LONGEST - 1 - longest)

@@ -25,6 +25,7 @@ from .read.workbook import load
 from .numbers.rollup import FLAG_KINDS, Rollup, rollup
 from .problems import Code, Problem
 from .values import format_money, plural
+from .write.names import file_name, inside
 
 READING = "Reading the workbook"
 CHECKING = "Checking"
@@ -160,8 +161,9 @@ def prepare(path: Path | str, term: str | None = None, *, today: date | None = N
 
 
 def default_out(path: Path | str, term: str) -> Path:
-    """'<term> rollup' beside the workbook: where the outputs go unless told otherwise."""
-    return Path(path).resolve().parent / f"{term} rollup"
+    """'<term> rollup' beside the workbook: where the outputs go unless told otherwise (the
+    term is the workbook's own text, so it goes through the one file-name function)."""
+    return inside(Path(path).resolve().parent, file_name(term, suffix=" rollup"))
 
 
 def write_outputs(result: TermlyResult, out: Path | str, *, pops: bool = True,

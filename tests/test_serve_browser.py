@@ -70,6 +70,19 @@ class Server:
                 break
         raise AssertionError(f"provmap serve did not start: {self.proc.stderr.read()}")
 
+    def log_so_far(self, wait: float = 1.0) -> str:
+        """The server's log up to now (read without waiting for it to stop)."""
+        fd = self.proc.stderr.fileno()
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([fd], [], [], 0.1)
+            if ready:
+                chunk = os.read(fd, 65536)
+                if not chunk:
+                    break
+                self.err += chunk.decode(errors="replace")
+        return self.err
+
     def stop(self) -> int:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGINT)         # Ctrl+C
@@ -314,7 +327,67 @@ def test_an_intruder_is_refused_and_the_server_carries_on(server):
         "Content-Length": str(60 * 1024 * 1024)}, body=b"--x\r\n" + b"\0" * 65536)
     assert status == 413 and b"bigger than 50 MB" in data
     assert raw(server, "GET", f"/?token={t}")[0] == 303
-    assert len(list(server.tmp.glob("provmap-serve-*/jobs/*"))) <= 3 + 1
+
+
+def outside(server) -> set[Path]:
+    """Everything in the server's temporary folder except its private folder."""
+    return {p for p in server.tmp.rglob("*") if not p.relative_to(server.tmp).parts[0]
+            .startswith("provmap-serve-")}
+
+
+def test_a_hostile_school_through_the_page_writes_nothing_outside_its_folder(
+        server, page, tmp_path, make_workbook):
+    """The private folder is <tmp>/provmap-serve-*/jobs/<id>/downloads: four levels up from
+    where the zips are made is the server's temporary folder itself."""
+    import openpyxl
+    hostile = make_workbook(settings={"School": "../../../../elsewhere/Oak/Elm"})
+    before = outside(server)
+    page.goto(server.address)
+    give(page, hostile)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Everything in one zip").click()
+    name = download.value.suggested_filename
+    assert name == "elsewhere-Oak-Elm 2025-26 Autumn - everything.zip"
+    download.value.save_as(tmp_path / "got.zip")
+    with zipfile.ZipFile(tmp_path / "got.zip") as z:
+        assert all(".." not in n.split("/") for n in z.namelist())
+        z.extractall(tmp_path / "got")
+    assert openpyxl.load_workbook(next((tmp_path / "got").glob("*SENCo rollup.xlsx")),
+                                  read_only=True).sheetnames
+    assert outside(server) == before
+    assert not list(server.tmp.rglob("elsewhere")) and not (tmp_path / "elsewhere").exists()
+
+
+def test_a_page_whose_check_is_gone_says_so_and_stops_asking(server, page, shots,
+                                                              make_workbook):
+    page.goto(server.address)
+    give(page, make_workbook())
+    asked = []
+    page.route("**/status", lambda route: (asked.append(route.request.url),
+                                           route.fulfill(status=404, body="gone")))
+    page.wait_for_selector("#gone", state="visible", timeout=30_000)
+    assert "That check is no longer kept" in page.inner_text("#gone")
+    assert "Drop the workbook below to check it again" in page.inner_text("#gone-sentence")
+    assert page.locator("form.term button").is_disabled()
+    assert page.locator("#downloads a[href]").count() == 0          # no link to a 404
+    n = len(asked)
+    page.wait_for_timeout(2500)
+    assert len(asked) == n == 1                                      # not polling forever
+    assert page.evaluate("document.activeElement.id") == "again"
+    screenshots(page, shots, "5-gone")
+    with page.expect_file_chooser() as chooser:
+        page.click("#again")                                         # offers to check again
+    assert chooser.value.element.get_attribute("id") == "workbook"
+
+
+def test_leaving_a_checks_page_tells_provmap_it_may_delete_it(server, page, make_workbook):
+    page.goto(server.address)
+    give(page, make_workbook())
+    job = page.url.rsplit("/", 1)[-1]
+    page.goto(server.base + "/")                                     # the SENCo moves on
+    deadline = time.monotonic() + 20
+    while f'"POST /job/{job}/left HTTP/1.1" 204' not in server.log_so_far(0.5):
+        assert time.monotonic() < deadline, "the page did not say it was closed"
 
 
 def test_ctrl_c_stops_it_and_deletes_everything(server):
@@ -325,7 +398,7 @@ def test_ctrl_c_stops_it_and_deletes_everything(server):
     assert not list(server.tmp.glob("provmap-serve-*"))
     import provmap
     log = server.err
-    assert '"GET / HTTP/1.1" 403' in log                 # the request log is there ...
+    assert '"GET [address hidden] HTTP/1.1" 403' in log  # the request log is there ...
     assert server.token not in log                       # ... without the token
     for p in provmap.load(EXAMPLE).pupils.values():      # ... and names no pupil
         assert p.name not in log and p.upn not in log

@@ -174,11 +174,32 @@ def test_the_private_folder_is_only_the_owners(app):
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700
 
 
-def test_logs_hold_neither_the_token_nor_a_fault_message():
-    line = f'GET /?token={TOKEN} HTTP/1.1'
-    assert TOKEN not in redact(line) and "token=[hidden]" in redact(line)
-    assert redact("GET /job/a?sheet=x&token=abc&severity=error") == \
-        "GET /job/a?sheet=x&token=[hidden]&severity=error"
+@pytest.mark.parametrize("line", [
+    f"GET /?token={TOKEN} HTTP/1.1",
+    f"GET /?tok%65n={TOKEN} HTTP/1.1",                 # the name encoded: Werkzeug accepts it
+    f"GET /?%74%6F%6B%65%6E={TOKEN} HTTP/1.1",
+    f"GET /job/a?sheet=x&token={TOKEN}&severity=error HTTP/1.1",
+    f"GET /job/a?sheet=x;token={TOKEN} HTTP/1.1",
+    f"GET /?TOKEN={TOKEN.upper()} HTTP/1.1",
+    f"GET /{TOKEN} HTTP/1.1",                          # the token where it does not belong
+    "GET /%73%33%63%72%65%74-token HTTP/1.1",         # ... percent-encoded
+    f"code 400, message Bad request syntax ('GET /?token={TOKEN} HTTP/1.1 x')",
+])
+def test_logs_never_hold_the_token_however_it_is_written(line):
+    from urllib.parse import unquote
+    said = redact(line, TOKEN)
+    assert TOKEN not in said and TOKEN not in unquote(said)
+    assert TOKEN.upper() not in said
+
+
+def test_a_log_line_keeps_what_is_not_the_token():
+    assert redact("GET /job/a?sheet=x&token=abc HTTP/1.1", TOKEN) == \
+        "GET /job/a?[hidden] HTTP/1.1"
+    assert redact('"GET /static/provmap.css HTTP/1.1" 200 -', TOKEN) == \
+        '"GET /static/provmap.css HTTP/1.1" 200 -'
+
+
+def test_a_fault_is_logged_without_its_message():
     try:
         {}["Jonathan Smith"]
     except KeyError as exc:
@@ -317,10 +338,19 @@ def test_uploaded_names_are_kept_but_made_safe():
     assert safe_name("Provision map 2025-26.xlsx") == "Provision map 2025-26.xlsx"
     assert safe_name("C:\\Users\\senco\\map.xlsx") == "map.xlsx"
     assert safe_name("../../etc/passwd") == "passwd"
-    assert safe_name('a<b>"c|\x00.xlsx') == "abc.xlsx"
-    assert safe_name("..") == "workbook.xlsx"
-    long = safe_name("x" * 300 + ".xlsx")
-    assert len(long) == 120 and long.endswith(".xlsx")
+    assert safe_name('a<b>"c|\x00.xlsx') == "a-b-c.xlsx"
+    assert safe_name("..") == safe_name("") == safe_name(".xlsx") == "workbook.xlsx"
+    for long in ("x" * 300 + ".xlsx", "🌳" * 200 + ".xlsx", "ŵ" * 300 + ".xlsx"):
+        name = safe_name(long)
+        assert len(name.encode()) <= 255 and name.endswith(".xlsx"), long[:5]
+    assert safe_name("🌳" * 200 + ".xlsx") == "🌳" * 62 + ".xlsx"     # whole characters
+
+
+def test_an_upload_named_with_200_emoji_is_checked(client, make_workbook):
+    where, status = finish(client, upload(client, make_workbook(), name="🌳" * 200 + ".xlsx"))
+    assert status["state"] == "done"
+    page = text(get(client, where))
+    assert f" {'🌳' * 62}.xlsx" in page and "🌳" * 63 not in page
 
 
 def test_the_server_log_names_no_pupil(client, make_workbook, caplog):
@@ -331,6 +361,149 @@ def test_the_server_log_names_no_pupil(client, make_workbook, caplog):
     assert "job " in logged
     for name in ("Jonathan", "Aisha", "Nobody", "Smith", TOKEN):
         assert name not in logged
+
+
+# -- the page's files never leave its folder -------------------------------------------------
+
+
+def files_under(folder: Path, leaving_out: Path | None = None) -> set[Path]:
+    return {p for p in folder.rglob("*")
+            if leaving_out is None or leaving_out not in (p, *p.parents)}
+
+
+@pytest.fixture
+def deep(tmp_path):
+    """A page whose private folder is four levels down, so `../../../../elsewhere` from its
+    zips' folder would land in this test's own folder, where the test can see it."""
+    work = tmp_path / "a" / "b" / "c" / "d" / "work"
+    app = create_app(work, TOKEN, port=PORT)
+    c = app.test_client()
+    assert c.get(f"/?token={TOKEN}", base_url=BASE).status_code == 303
+    yield c, work
+    app.extensions["provmap_jobs"].close()
+
+
+@pytest.mark.parametrize("settings", [
+    {"School": "../../../../elsewhere/Oak"},
+    {"School": "{tmp}/elsewhere/Oak"},                 # an absolute path: this test's folder
+    {"School": "..\\..\\..\\..\\elsewhere\\Oak"},
+    {"School": "Oak", "Academic year": "../../../../elsewhere/2025-26"},
+    {"School": "..", "Academic year": ".."},
+])
+def test_a_hostile_school_writes_nothing_outside_the_pages_folder(deep, tmp_path, make_workbook,
+                                                                   settings):
+    c, work = deep
+    settings = {k: v.replace("{tmp}", str(tmp_path)) for k, v in settings.items()}
+    path = make_workbook(settings=settings)
+    before = files_under(tmp_path, work)
+    where, status = finish(c, upload(c, path))
+    assert status["state"] == "done"
+    assert files_under(tmp_path, work) == before          # nothing new outside the page's folder
+    made = files_under(work / "jobs")
+    assert all(p.resolve().is_relative_to(work.resolve()) for p in made)
+    for key in ("all", "pops", "senco", "governors"):
+        r = get(c, f"{where}/download/{key}")
+        assert r.status_code == 200, key
+        name = re.search(r"filename\*?=(?:UTF-8'')?\"?([^\";]+)", r.headers["Content-Disposition"])
+        assert name and "/" not in name.group(1) and "\\" not in name.group(1)
+    z = zipfile.ZipFile(io.BytesIO(get(c, where + "/download/all").data))
+    assert all(".." not in n.split("/") and not n.startswith("/") for n in z.namelist())
+
+
+def test_a_300_character_school_name_works(client, make_workbook):
+    for school in ("Oak " * 75, "Ysgol Gymraeg " + "ŵ" * 286, "🌳" * 300):
+        path = make_workbook(settings={"School": school})
+        where, status = finish(client, upload(client, path))
+        assert status["state"] == "done", school[:10]
+        page = text(get(client, where))
+        assert "could not be made" not in page and "fault in provmap" not in page
+        for key in ("all", "pops", "senco", "governors"):
+            r = get(client, f"{where}/download/{key}")
+            assert r.status_code == 200 and r.data[:2] == b"PK", (school[:10], key)
+            d = client.application.extensions["provmap_jobs"].get(where.rsplit("/", 1)[-1])
+            assert len(d.downloads[key].path.name.encode()) <= 255
+
+
+def test_a_slash_in_the_school_does_not_cut_the_downloads_name(client, make_workbook):
+    path = make_workbook(settings={"School": "Oak/Elm Federation"})
+    where, status = finish(client, upload(client, path))
+    r = get(client, where + "/download/all")
+    assert 'filename="Oak-Elm Federation 2025-26 Autumn - everything.zip"' in \
+        r.headers["Content-Disposition"]
+    names = zipfile.ZipFile(io.BytesIO(r.data)).namelist()
+    assert "Oak-Elm Federation 2025-26 Autumn - SENCo rollup.xlsx" in names
+
+
+# -- a job is kept until it is downloaded or its page closed ----------------------------------
+
+
+def job_of(client, where: str):
+    return client.application.extensions["provmap_jobs"].get(where.rsplit("/", 1)[-1])
+
+
+def test_jobs_are_kept_until_downloaded_not_the_last_three(client, make_workbook):
+    path = make_workbook()
+    wheres = [finish(client, upload(client, path))[0] for _ in range(5)]
+    jobs = client.application.extensions["provmap_jobs"]
+    jobs.sweep()
+    assert all(get(client, w + "/status").status_code == 200 for w in wheres)
+    folders = [job_of(client, w).folder for w in wheres]
+    # downloading from four of them: the oldest downloaded one goes, the others stay
+    for w in wheres[:4]:
+        assert get(client, w + "/download/senco").status_code == 200
+    assert get(client, wheres[0] + "/status").status_code == 404
+    assert not folders[0].exists()
+    assert all(get(client, w + "/status").status_code == 200 for w in wheres[1:])
+    assert all(f.exists() for f in folders[1:])
+    # the same job downloaded again counts as the latest
+    assert get(client, wheres[1] + "/download/all").status_code == 200
+    assert get(client, wheres[4] + "/download/all").status_code == 200
+    assert get(client, wheres[2] + "/status").status_code == 404
+    assert [get(client, w + "/status").status_code for w in wheres] == [404, 200, 404, 200, 200]
+
+
+def test_a_closed_page_lets_its_job_go_and_a_reload_keeps_it(client, make_workbook):
+    jobs = client.application.extensions["provmap_jobs"]
+    path = make_workbook()
+    a, _ = finish(client, upload(client, path))
+    b, _ = finish(client, upload(client, path))
+    for where in (a, b):
+        r = client.post(where + "/left", base_url=BASE, headers={"Origin": BASE})
+        assert r.status_code == 204
+    assert get(client, b).status_code == 200               # b's page came back: a reload
+    assert jobs.sweep() == []                              # within the grace, both kept
+    folder = job_of(client, a).folder
+    later = time.monotonic() + jobs.grace + 1
+    assert jobs.sweep(now=later) == [a.rsplit("/", 1)[-1]]
+    assert not folder.exists()
+    assert get(client, a + "/status").status_code == 404
+    assert get(client, b + "/status").status_code == 200
+    # the beacon is a POST like any other: the token and the page's own origin
+    r = client.application.test_client().post(b + "/left", base_url=BASE)
+    assert r.status_code == 403
+    r = client.post(b + "/left", base_url=BASE, headers={"Origin": "http://evil.example"})
+    assert r.status_code == 403
+
+
+def test_a_running_job_whose_page_closed_is_kept_until_it_finishes(app, make_workbook):
+    from provmap.web.jobs import RUNNING
+    jobs = app.extensions["provmap_jobs"]
+    job_id, folder = jobs.new_folder()
+    job = Job(id=job_id, filename="m.xlsx", workbook=folder / "m.xlsx", term=None,
+              folder=folder, state=RUNNING)
+    jobs._jobs[job_id] = job
+    jobs.left(job)
+    assert jobs.sweep(now=time.monotonic() + 3600) == [] and folder.exists()
+    job.state = "done"
+    assert jobs.sweep(now=time.monotonic() + 3600) == [job_id] and not folder.exists()
+
+
+def test_the_page_of_a_job_that_is_gone_says_so_and_offers_to_check_again(client):
+    r = get(client, "/job/gone-long-ago")
+    assert r.status_code == 404
+    page = text(r)
+    assert "That check is no longer kept" in page and "Drop the workbook below" in page
+    assert 'id="workbook"' in r.get_data(True)             # the drop area, to check again
 
 
 # -- the command ------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from .context import Context
 CHECKS = (
     register.upn_shape,
     register.primary_need,
+    register.class_names_fit_sheets,
     register.class_has_sheets,
     references.provisions_known,
     references.staff_known,

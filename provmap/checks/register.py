@@ -6,6 +6,7 @@ from typing import Iterator
 
 from .. import upn as upns
 from ..model import Map
+from ..schema import class_name_fault, class_rename, class_sheet_name
 from ..problems import Code, Problem, error
 from ..words import on_register
 from .context import Context
@@ -37,6 +38,24 @@ def primary_need(m: Map, ctx: Context) -> Iterator[Problem]:
                         "need.", "choose the census code, e.g. SLCN, SPLD or SEMH")
 
 
+def class_names_fit_sheets(m: Map, ctx: Context) -> Iterator[Problem]:
+    """A register class must be able to name its class-term sheets (`<class> <term>`):
+    `Year 3/4` or `1:1` never can, and `new-year` could not make its sheets."""
+    reported = set()
+    for p in m.pupils.values():
+        if not p.class_name or p.class_name.casefold() in reported:
+            continue
+        fault = class_name_fault(p.class_name, m.settings.terms)
+        if fault:
+            reported.add(p.class_name.casefold())
+            new = class_rename(p.class_name, m.settings.terms)
+            yield error(Code.CLASS_NOT_A_SHEET_NAME, p.sheet, p.at("class"),
+                        f"Class '{p.class_name}' ({p.name} and any classmates) cannot name a "
+                        f"sheet: {fault}.",
+                        f"rename it, e.g. '{new}', here and for its classmates; its sheets are "
+                        f"then '{class_sheet_name(new, m.settings.terms[0])}' and so on")
+
+
 def class_has_sheets(m: Map, ctx: Context) -> Iterator[Problem]:
     classes = {c.casefold() for c in m.classes}
     if not classes:
@@ -44,7 +63,8 @@ def class_has_sheets(m: Map, ctx: Context) -> Iterator[Problem]:
     reported = set()
     for p in m.pupils.values():
         if p.class_name and p.class_name.casefold() not in classes and \
-                p.class_name.casefold() not in reported:
+                p.class_name.casefold() not in reported and \
+                class_name_fault(p.class_name, m.settings.terms) is None:
             reported.add(p.class_name.casefold())
             yield error(Code.CLASS_WITHOUT_SHEETS, p.sheet, p.at("class"),
                         f"Class '{p.class_name}' ({p.name} and any classmates) has no "

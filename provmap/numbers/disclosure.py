@@ -369,6 +369,12 @@ class _Programme:
         c[self.index[key]] = sign
         res = linprog(c, A_ub=self.A_ub, b_ub=self.b_ub, A_eq=self.A_eq, b_eq=self.b_eq,
                       bounds=self.bounds, method="highs")
+        if res.status == 2:
+            # The true figures satisfy every relation, so the programme is never infeasible;
+            # HiGHS's presolve can still say so when the objective has no bound (a school of
+            # 17 pupils gave one).  Asked again without presolve, the simplex finds the ray.
+            res = linprog(c, A_ub=self.A_ub, b_ub=self.b_ub, A_eq=self.A_eq, b_eq=self.b_eq,
+                          bounds=self.bounds, method="highs", options={"presolve": False})
         if res.status == 3:
             return math.inf * -sign, None
         if res.status != 0:

@@ -31,8 +31,8 @@ from ..schema import (DEFAULT_IMPACT_BANDS, DEFAULT_LEAVING_YEAR_GROUP, DEFAULT_
                      DEFAULT_TERMS, DEFAULT_THRESHOLD, LONG_TABLE, PROFESSIONALS, PROFILES,
                      PROVISION_ROWS, PROVISIONS,
                      PUPILS, REFERENCE_SHEETS, REVIEW_ROWS, SETTINGS, STAFF,
-                     Column, Kind, Table, Unit, normalise_header, GLOSSARY_SETTING,
-                     SENCO_SETTING)
+                     SHEET_NAME_LONGEST, Column, Kind, Table, Unit, normalise_header,
+                     GLOSSARY_SETTING, SENCO_SETTING, sheet_safe, term_name_fault)
 from ..values import (Amount, BadValue, clean_text, format_amount, parse_amount, parse_choice,
                      parse_date, parse_integer, parse_number, parse_percent, parse_score,
                      parse_year_group, parse_yes_no)
@@ -477,6 +477,12 @@ class _Builder:
                                            f"add a row with Setting '{label}' and its value"))
         terms = tuple(t.strip() for t in (text("terms") or "").split(",") if t.strip()) \
             or DEFAULT_TERMS
+        for term in terms:
+            if fault := term_name_fault(term):
+                self.problems.append(error(
+                    Code.BAD_SETTING, sheet, values.get("terms", (None, None))[1],
+                    f"The term '{term}' cannot end a class-term sheet's name: {fault}.",
+                    f"rename it in Terms, e.g. '{sheet_safe(term, SHEET_NAME_LONGEST - 2)}'"))
         term_dates: dict[str, tuple[date | None, date | None]] = {}
         for term in terms:
             pair = []

@@ -20,7 +20,7 @@ from ..values import format_age, format_money
 from ..words import (attendance_words, count_words, date_words, need_and_area, need_words,
                      number_words, on_register, status_words, year_group_words)
 from ..write.batch import write_many
-from ..write.names import pupil_stem
+from ..write.names import inside, pupil_file
 from ..write.pages import Formats, Page, Table, outcome_format, write_document
 from ..write.pdf import convert_to_pdf
 from .pop import key_to_codes
@@ -34,7 +34,7 @@ KEY_TITLE = "Key to the codes in this pack"
 
 def evidence_filename(d: PupilYears) -> str:
     p = d.latest.pop
-    return f"{pupil_stem(p.surname, p.forename, d.upn)} - {TITLE}.xlsx"
+    return pupil_file(p.surname, p.forename, d.upn, f" - {TITLE}.xlsx")
 
 
 def pack_title(d: PupilYears) -> str:
@@ -125,7 +125,7 @@ def paragraph(d: PupilYears) -> str:
         bits.append(f"Of {len(scored)} provision{'s' if len(scored) != 1 else ''} with both "
                     f"an entry and an exit assessment, {up} showed a gain.")
     if d.professionals:
-        n = len(d.professionals)
+        n = d.people
         bits.append(f"{n} outside professional{'s are' if n != 1 else ' is'} recorded.")
     att = [(y, t) for y, t in d.terms() if t.attendance is not None]
     if att:
@@ -437,7 +437,7 @@ def _cost_chart(wb, name: str, first: int, last: int) -> Any:
 
 def professionals_table(doc: Page, d: PupilYears) -> None:
     """Every professional of every year, each once (shared with the transition pack)."""
-    doc.para("From every year's provision map, each professional once.", "intro",
+    doc.para("From every year's provision map, each professional once in each role.", "intro",
              with_next=True)
     if d.professionals:
         doc.table(["Name", "Role or service", "Involved since", "Latest report", "Notes",
@@ -480,7 +480,7 @@ def finish_pack(pages: Sequence[Page], d: PupilYears, key_title: str) -> None:
 
 
 def _render_item(d: PupilYears, out_dir: str) -> str:
-    return str(render_evidence(d, Path(out_dir) / evidence_filename(d)))
+    return str(render_evidence(d, inside(out_dir, evidence_filename(d))))
 
 
 def write_evidence(hist: History, out_dir: Path | str, upns: Iterable[str] | None = None,

@@ -31,8 +31,8 @@ from ..numbers.rollup import Rollup
 from ..values import format_age, format_money, plural
 from ..words import count_words, date_words, need_words, number_words, year_group_words
 from ..write.batch import write_many
-from ..write.names import group_plan_stem, safe_part
 from ..write import fit
+from ..write.names import OutsideFolder, file_name, group_plan_file, inside
 from ..write.pages import (FONT, SIZE, Formats, Look, Page, outcome_format, span_pt,
                            write_document)
 from ..write.pdf import PdfUnavailable, convert_to_pdf
@@ -96,7 +96,7 @@ class PlansWritten:
 
 def plan_folder(year: str, term: str) -> str:
     """`Group plans 2025-26 Autumn`: the folder a term's plans go in."""
-    return f"Group plans {safe_part(year)} {safe_part(term)}"
+    return file_name("Group plans", year, term)
 
 
 def _relative_paths(plans: Sequence[GroupPlan]) -> list[str]:
@@ -106,13 +106,12 @@ def _relative_paths(plans: Sequence[GroupPlan]) -> list[str]:
     seen: set[str] = set()
     out = []
     for p in plans:
-        stem = group_plan_stem(p.provision, p.label or p.class_name)
-        name, n = stem, 1
+        name, n = group_plan_file(p.provision, p.label or p.class_name), 1
         while name.casefold() in seen:
             n += 1
-            name = f"{stem} ({n})"
+            name = group_plan_file(p.provision, p.label or p.class_name, f" ({n}).xlsx")
         seen.add(name.casefold())
-        out.append(f"{safe_part(p.class_name, 'No class')}/{name}.xlsx")
+        out.append(f"{file_name(p.class_name, fallback='No class')}/{name}")
     return out
 
 
@@ -316,8 +315,9 @@ def _draw(wb: xlsxwriter.Workbook, formats: Formats, item: PlanItem,
 
     # Intervention review
     page.section("Intervention review", _measure_note(p))
+    progress = "Progress" + (" (ratio gain)" if p.measure_kind == "months" else "")
     page.heads([(0, 0, "Pupil"), (1, 1, "Pre"), (2, 2, "Plan (target)"), (3, 3, "Post"),
-                (4, 4, "Plan (outcome)"), (5, 5, "Progress" + (" (ratio gain)" if p.measure_kind == "months" else "")), (6, 6, "Further action?")])
+                (4, 4, "Plan (outcome)"), (5, 5, progress), (6, 6, "Further action?")])
     for m in p.members:
         page.row().text(0, 0, m.name, "text_bold") \
             .text(1, 1, _score(p, m.pre)) \
@@ -414,15 +414,6 @@ def _render_item(item: tuple[PlanItem, Bands], out_dir: str) -> str:
     return str(render_plan(plan_item, path, bands))
 
 
-def _inside(root: Path, rel: str) -> Path:
-    """`root/rel`, refused if it would lie outside `root` (names are made safe already;
-    this is the check that they stayed so)."""
-    path = (root / rel).resolve()
-    if not path.is_relative_to(root.resolve()):
-        raise GroupsRefused(f"a plan's file name would fall outside {root}: {rel}")
-    return path
-
-
 def _tidy(root: Path, keep: set[Path]) -> None:
     """Plans of an earlier run that this run did not write (a group renamed or ended): the
     folder holds this term's plans and nothing else."""
@@ -463,7 +454,10 @@ def write_group_plans(rollup: Rollup, out_dir: Path | str, *, class_name: str | 
                                                                           tg.term))
     rels = _relative_paths(plans)
     for rel in rels:
-        _inside(root, rel)
+        try:
+            inside(root, rel)
+        except OutsideFolder as e:       # names are made safe already: this checks they stayed so
+            raise GroupsRefused(str(e)) from None
     bands = tuple(s.impact_bands)
     items = [(PlanItem(p, rel, produced, tuple(codes_in(_printed_text(p), s))), bands)
              for p, rel in zip(plans, rels)]

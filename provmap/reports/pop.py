@@ -24,8 +24,8 @@ from ..schema import QFT
 from ..values import format_money
 from ..words import (NOT_RECORDED, attendance_words, date_words, need_words,
                      on_register, status_words, year_group_words)
+from ..write.names import file_name, inside, pupil_file
 from ..write.batch import write_many
-from ..write.names import pupil_stem, safe_part
 from ..write.pages import Formats, Look, Page, Row, outcome_format, write_document
 from ..write.pdf import PdfUnavailable, convert_to_pdf
 from .pop_data import PROFILE_AREAS, SUPPORT_COLUMNS, PopData, PupilIndex, find_pupil, pop_data
@@ -49,8 +49,8 @@ NOT_YET = "Not recorded yet"
 
 def pop_filename(data: PopData) -> Path:
     """`<class>/<surname> <forename> <UPN>.xlsx`, made safe for any file system."""
-    return Path(safe_part(data.class_name, "No class")) / \
-        f"{pupil_stem(data.surname, data.forename, data.upn)}.xlsx"
+    return Path(file_name(data.class_name, fallback="No class")) / \
+        pupil_file(data.surname, data.forename, data.upn, ".xlsx")
 
 
 def render_pop(data: PopData, path: Path, *, costs: bool = True) -> Path:
@@ -267,13 +267,13 @@ def _select(m: Any, upns: Iterable[str] | None, class_name: str | None) -> list[
 def _render_item(item: tuple[PopData, bool], out_dir: str) -> str:
     """Worker: one POP (runs in a child process for big schools)."""
     d, costs = item
-    return str(render_pop(d, Path(out_dir) / pop_filename(d), costs=costs))
+    return str(render_pop(d, inside(out_dir, pop_filename(d)), costs=costs))
 
 
 def write_pop(rollup: Any, upn: str, out_dir: Path | str, *, costs: bool = True) -> Path:
     """Write one pupil's POP to `<out_dir>/<class>/<surname> <forename> <UPN>.xlsx`."""
     d = pop_data(rollup, upn)
-    return render_pop(d, Path(out_dir) / pop_filename(d), costs=costs)
+    return render_pop(d, inside(out_dir, pop_filename(d)), costs=costs)
 
 
 def write_pops(rollup: Any, out_dir: Path | str, upns: Iterable[str] | None = None,

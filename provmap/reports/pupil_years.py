@@ -89,6 +89,12 @@ class PupilYears:
                 yield y, t, e
 
     @property
+    def people(self) -> int:
+        """How many outside professionals: a person in two roles is one person (and two
+        involvements in ``professionals``)."""
+        return len({_key(x.name) or f"role: {_key(x.role)}" for x in self.professionals})
+
+    @property
     def has_provision(self) -> bool:
         return any(True for _ in self.entries())
 
@@ -113,27 +119,42 @@ class PupilYears:
         return None
 
 
+def _key(text: str | None) -> str:
+    return " ".join((text or "").split()).casefold()
+
+
 def _professionals(years: list[PupilYear]) -> tuple[Professional, ...]:
-    """Each professional once across the years: matched by name (case and spaces ignored),
-    else by role; the name as first written, earliest `involved since`, latest `latest
-    report`, role and notes from the latest year that gives them."""
-    merged: dict[str, dict] = {}
-    for y in years:
-        for name, role, since, latest, notes in y.pop.professionals:
-            key = " ".join((name or role or "").split()).casefold()
-            if not key:
-                continue
-            m = merged.setdefault(key, {"name": name, "role": role, "since": since,
-                                        "latest": latest, "notes": notes, "years": []})
-            m["name"] = m["name"] or name           # as first written
-            m["role"] = role or m["role"]
-            m["notes"] = notes or m["notes"]
-            if since and (m["since"] is None or since < m["since"]):
-                m["since"] = since
-            if latest and (m["latest"] is None or latest > m["latest"]):
-                m["latest"] = latest
-            if y.academic_year not in m["years"]:
-                m["years"].append(y.academic_year)
+    """Each involvement once across the years: a professional in a role, matched by name
+    and role (case and spaces ignored).  The same person in two roles (a community
+    paediatrician one year, a speech and language therapist the next) is two involvements,
+    each with its own dates, so neither disappears from a pack an LA panel reads.  A row
+    with no role joins its name's involvement when that name has exactly one role; a row
+    with no name is matched by role among the rows with no name.  The name as first
+    written, earliest `involved since`, latest `latest report`, role and notes from the
+    latest year that gives them."""
+    rows = [(y.academic_year, *row) for y in years for row in y.pop.professionals]
+    roles: dict[str, set[str]] = defaultdict(set)
+    for _, name, role, *_rest in rows:
+        if _key(name) and _key(role):
+            roles[_key(name)].add(_key(role))
+    merged: dict[tuple[str, str], dict] = {}
+    for year, name, role, since, latest, notes in rows:
+        who, what = _key(name), _key(role)
+        if not who and not what:
+            continue
+        if who and not what and len(roles[who]) == 1:
+            what = next(iter(roles[who]))
+        m = merged.setdefault((who, what), {"name": name, "role": role, "since": since,
+                                            "latest": latest, "notes": notes, "years": []})
+        m["name"] = m["name"] or name           # as first written
+        m["role"] = role or m["role"]
+        m["notes"] = notes or m["notes"]
+        if since and (m["since"] is None or since < m["since"]):
+            m["since"] = since
+        if latest and (m["latest"] is None or latest > m["latest"]):
+            m["latest"] = latest
+        if year not in m["years"]:
+            m["years"].append(year)
     return tuple(Professional(m["name"], m["role"], m["since"], m["latest"], m["notes"],
                               tuple(m["years"])) for m in merged.values())
 

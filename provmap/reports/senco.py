@@ -25,7 +25,7 @@ from ..numbers.rollup import (FLAG_MISSING, FLAG_NO_PROGRESS, FLAG_NO_PROVISION,
 from ..glossary import codes_in, produced_by
 from ..numbers.disclosure import printed_ratio
 from ..write import fit, page
-from ..write.names import report_filename
+from ..write.names import inside, report_filename
 from ..write.book import open_book
 from ..write.atomic import atomic_write
 
@@ -57,7 +57,7 @@ def senco_filename(rollup: Rollup) -> str:
 
 def write_senco(rollup: Rollup, out_dir: Path) -> Path:
     """Write the SENCo rollup workbook into ``out_dir``; return its path."""
-    target = Path(out_dir) / senco_filename(rollup)
+    target = inside(out_dir, senco_filename(rollup))
     with atomic_write(target) as tmp:
         wb = open_book(tmp)
         try:

@@ -19,7 +19,7 @@ from ..values import format_money
 from ..words import (attendance_words, date_words, need_and_area, need_words, on_register,
                      status_words, year_group_words)
 from ..write.batch import write_many
-from ..write.names import pupil_stem
+from ..write.names import file_name, inside, pupil_file
 from ..write.pages import Formats, Page, outcome_format, write_document
 from ..write.pdf import convert_to_pdf
 from .evidence import KEY_TITLE, finish_pack, professionals_sheet, ratio_words
@@ -33,12 +33,12 @@ ONE_PAGE_FROM = 86
 
 
 def transition_folder(hist: History) -> str:
-    return f"Transition {hist.latest.academic_year}"
+    return file_name("Transition", hist.latest.academic_year)
 
 
 def transition_filename(d: PupilYears) -> str:
     p = d.latest.pop
-    return f"{pupil_stem(p.surname, p.forename, d.upn)}.xlsx"
+    return pupil_file(p.surname, p.forename, d.upn, ".xlsx")
 
 
 def leavers(hist: History) -> list[str]:
@@ -231,7 +231,7 @@ def render_transition(d: PupilYears, path: Path | str, *, costs: bool = False) -
 
 def _render_item(item: tuple[PupilYears, bool], out_dir: str) -> str:
     d, costs = item
-    return str(render_transition(d, Path(out_dir) / transition_filename(d), costs=costs))
+    return str(render_transition(d, inside(out_dir, transition_filename(d)), costs=costs))
 
 
 def write_transitions(hist: History, out_dir: Path | str, *, costs: bool = False,
@@ -243,7 +243,7 @@ def write_transitions(hist: History, out_dir: Path | str, *, costs: bool = False
     items = [(d, costs) for d in chosen(
         hist, leavers(hist), say, keep_without_provision=True,
         without_provision="their pack holds their details, needs and professionals only.")]
-    folder = Path(out_dir) / transition_folder(hist)
+    folder = inside(out_dir, transition_folder(hist))
     paths = write_many(items, _render_item, folder, label="Writing transition packs",
                        progress=progress)
     if pdf and paths:

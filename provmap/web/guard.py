@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import re
 import secrets
-from urllib.parse import urlencode
+from urllib.parse import unquote, unquote_plus, urlencode
 
 from flask import Flask, Response, redirect, request
 
 TOKEN_PARAM = "token"
-_TOKEN_IN_URL = re.compile(r"([?&]token=)[^&\s\"]*")
+_QUERY = re.compile(r"\?[^\s\"']*")
+HIDDEN = "[hidden]"
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
@@ -51,9 +52,19 @@ def cookie_name(port: int) -> str:
     return f"provmap_token_{port}"
 
 
-def redact(text: str) -> str:
-    """A request line with any token replaced, for the server's log."""
-    return _TOKEN_IN_URL.sub(r"\1[hidden]", text)
+def redact(text: str, token: str | None = None) -> str:
+    """A line for the server's log that holds no token, however it was written.
+
+    Every query string is replaced by ``?[hidden]``: a token travels there, and Werkzeug
+    accepts its name percent-encoded (``?tok%65n=``), so looking for ``token=`` is not
+    enough.  The token itself is replaced wherever else it appears, and a line that still
+    holds it once percent-decoded is hidden whole."""
+    text = _QUERY.sub("?" + HIDDEN, text)
+    if token:
+        text = text.replace(token, HIDDEN)
+        if token in unquote(unquote_plus(text)):
+            return "[a line holding the token, hidden]"
+    return text
 
 
 def install(app: Flask) -> None:

@@ -3,8 +3,13 @@
 A run is :func:`provmap.termly.run_termly` on the uploaded copy, then zips of what it
 wrote (the POPs in class folders, the group plans in class folders, and everything).  The page only reads a :class:`Job`;
 nothing here works out a figure.  Each job lives in its own folder under the server's
-private temporary folder; the oldest are deleted so a day of "check again" does not fill
-the disk or the memory.
+private temporary folder.
+
+A job is kept until the SENCo is done with it, so a result never disappears before it has
+been seen: it is deleted when its page has been closed (the page says so as it goes, and
+a page that comes back within :data:`LEFT_GRACE` seconds, a reload, keeps it), or when
+something has been downloaded from it and :data:`KEEP_DOWNLOADED` later checks have been
+downloaded from too.  Everything goes when the server stops.
 """
 
 from __future__ import annotations
@@ -23,11 +28,14 @@ from pathlib import Path
 from .. import termly
 from ..problems import Problem, UnreadableWorkbook
 from ..write.atomic import atomic_write
+from ..write.names import file_name, inside, safe_part
 
 log = logging.getLogger("provmap.web")
 
 WAITING, RUNNING, DONE, REFUSED, STOPPED = "waiting", "running", "done", "refused", "stopped"
-KEEP = 3                  # finished jobs kept (folders and results); older ones are deleted
+KEEP_DOWNLOADED = 3       # downloaded-from jobs kept (the latest), for the other links
+LEFT_GRACE = 60.0         # seconds a closed page's job waits for the page to come back
+SWEEP_EVERY = 5.0         # seconds between looks for jobs no one needs
 ZIPPING = "Making the zip files"
 FAULT = ("provmap could not finish with this workbook because of a fault in provmap, not in "
          "your workbook. Please tell whoever looks after provmap for your school; the window "
@@ -72,6 +80,8 @@ class Job:
     group_plans: int = 0
     started: float = field(default_factory=time.time)
     seconds: float | None = None
+    downloaded: float | None = None    # time.monotonic() of the latest download
+    left: float | None = None          # time.monotonic() its page said it was closed
 
     @property
     def finished(self) -> bool:
@@ -97,8 +107,9 @@ class Job:
 class Jobs:
     """The jobs of one server: a worker thread runs them in turn."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, grace: float = LEFT_GRACE):
         self.root = root
+        self.grace = grace
         self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
@@ -136,15 +147,49 @@ class Jobs:
         with self._lock:
             return self._jobs.get(job_id)
 
+    # -- keeping them while they are needed ------------------------------------------------
+
+    def seen(self, job: Job) -> None:
+        """Its page (or the page's poll) asked for it: the page is open."""
+        job.left = None
+
+    def left(self, job: Job) -> None:
+        """Its page was closed (or navigated away: a reload comes back within the grace)."""
+        job.left = time.monotonic()
+
+    def downloaded(self, job: Job) -> None:
+        job.downloaded = time.monotonic()
+        self.sweep()
+
+    def sweep(self, now: float | None = None) -> list[str]:
+        """Delete the finished jobs no one needs any more; their ids."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            finished = [j for j in self._jobs.values() if j.finished]
+            closed = [j for j in finished if j.left is not None and now - j.left >= self.grace]
+            fetched = sorted((j for j in finished if j.downloaded is not None),
+                             key=lambda j: j.downloaded)
+            gone = {j.id: j for j in [*closed, *fetched[:-KEEP_DOWNLOADED]]}
+            for job in gone.values():
+                del self._jobs[job.id]
+        for job in gone.values():
+            shutil.rmtree(job.folder, ignore_errors=True)
+            log.info("job %s: deleted", job.id)
+        return list(gone)
+
     # -- running them ----------------------------------------------------------------------
 
     def _work(self) -> None:
         while not self._stopping.is_set():
-            job = self._queue.get()
+            try:
+                job = self._queue.get(timeout=SWEEP_EVERY)
+            except queue.Empty:
+                self.sweep()
+                continue
             if job is None:
                 return
             self._run(job)
-            self._forget_old()
+            self.sweep()
 
     def _progress(self, job: Job):
         def tell(step: termly.Step) -> None:
@@ -186,18 +231,15 @@ class Jobs:
         if job.state == DONE:
             log.info("job %s: done in %.1f s", job.id, job.seconds)
 
-    def _forget_old(self) -> None:
-        with self._lock:
-            done = [j for j in self._jobs.values() if j.finished]
-            for old in done[:-KEEP]:
-                del self._jobs[old.id]
-                shutil.rmtree(old.folder, ignore_errors=True)
-
-    def close(self, timeout: float = 60.0) -> None:
-        """Stop: the running job ends at its next progress report; waiting ones never start."""
+    def close(self, timeout: float = 60.0, give_up: threading.Event | None = None) -> None:
+        """Stop: the running job ends at its next progress report; waiting ones never start.
+        Waits up to ``timeout`` seconds, or until ``give_up`` is set (a second Ctrl+C)."""
         self._stopping.set()
         self._queue.put(None)
-        self._thread.join(timeout)
+        deadline = time.monotonic() + timeout
+        while self._thread.is_alive() and time.monotonic() < deadline and not (
+                give_up is not None and give_up.is_set()):
+            self._thread.join(0.2)
 
     @property
     def busy(self) -> bool:
@@ -218,7 +260,7 @@ def _zips(result: termly.TermlyResult, folder: Path) -> dict[str, Download]:
     """The downloads: each report, the POPs in class folders, the group plans in class
     folders, and everything in one zip."""
     f = result.figures
-    stem = f"{f.school} {f.academic_year} {f.term}"
+    school = safe_part(f.school, "School")
     out = result.out
     downloads: dict[str, Download] = {}
     if result.senco:
@@ -227,18 +269,21 @@ def _zips(result: termly.TermlyResult, folder: Path) -> dict[str, Download]:
         downloads["governors"] = Download("governors", "Governors' report", result.governors)
     folder.mkdir(mode=0o700, exist_ok=True)
     if result.pops:
-        pops = _zip(folder / f"{stem} - POPs.zip",
+        pops = _zip(inside(folder, file_name(school, f.academic_year, f.term,
+                                             suffix=" - POPs.zip")),
                     [(p, p.relative_to(out).as_posix()) for p in result.pops])
         downloads["pops"] = Download("pops", "POPs, one folder per class", pops)
     if result.group_plans:
         plans_root = out / termly.GROUPS_FOLDER
-        plans = _zip(folder / f"{stem} - Group plans.zip",
+        plans = _zip(inside(folder, file_name(school, f.academic_year, f.term,
+                                              suffix=" - Group plans.zip")),
                      [(p, p.relative_to(plans_root).as_posix()) for p in result.group_plans])
         downloads["groups"] = Download("groups", "Group plans (zip, class folders)", plans)
     members = [(p, p.name) for p in (result.senco, result.governors) if p]
     members += [(p, "POPs/" + p.relative_to(out).as_posix()) for p in result.pops]
     members += [(p, p.relative_to(out).as_posix()) for p in result.group_plans]
-    everything = _zip(folder / f"{stem} - everything.zip", members)
+    everything = _zip(inside(folder, file_name(school, f.academic_year, f.term,
+                                               suffix=" - everything.zip")), members)
     downloads["all"] = Download("all", "Everything in one zip", everything)
     return downloads
 

@@ -7,30 +7,33 @@ the job holds.  Anything that does work is a POST (the guard checks its token an
 
 from __future__ import annotations
 
-import re
-
 from flask import Flask, abort, jsonify, redirect, render_template, request, send_file, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..values import format_money
+from ..write.names import file_name, inside, safe_part
 from .jobs import DONE, REFUSED, Job, Jobs
 
 SEVERITY_WORDS = {"error": "Error", "warning": "Warning", "info": "For information"}
 SEVERITY_PLURAL = {"error": "Errors", "warning": "Warnings", "info": "For information"}
 WHOLE_WORKBOOK = "Whole workbook"
-NAME_LIMIT = 120
+GONE = ("provmap deletes a check's files once its page has been closed, or once you have "
+        "downloaded from it and from three later checks, and all of them when it stops. Drop "
+        "the workbook below to check it again.")
 
 
 def safe_name(name: str) -> str:
-    """The uploaded file's own name, safe to store and show: no folders, no control
-    characters, not too long, never empty."""
+    """The uploaded file's own name, safe to store and show: its last part only (a browser
+    may send a whole path), through the one file-name function, so at most 255 bytes with
+    its extension kept; never empty."""
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = re.sub(r'[\x00-\x1f\x7f<>:"|?*]', "", name).strip(" .")
-    if len(name) > NAME_LIMIT:
-        stem, dot, ext = name.rpartition(".")
-        name = (stem[: NAME_LIMIT - len(ext) - 1] + dot + ext) if dot and len(ext) < 8 \
-            else name[:NAME_LIMIT]
-    return name or "workbook.xlsx"
+    stem, dot, ext = name.rpartition(".")
+    ext = safe_part(ext)
+    if not dot or not ext or len(ext) > 8:
+        stem, ext = name, ""
+    if not safe_part(stem):
+        return "workbook.xlsx"
+    return file_name(stem, suffix=f".{ext}" if ext else "")
 
 
 def _sheet(p) -> str:
@@ -53,12 +56,15 @@ def install(app: Flask, jobs: Jobs) -> None:
             "page.html", job=job, message=message, title=title, problems=problems, shown=shown, shown_set=set(shown),
             severity=severity, sheet=sheet, sheets=sheets, words=SEVERITY_WORDS,
             plural=SEVERITY_PLURAL, sheet_of=_sheet, limit_mb=f"{limit_mb:g}",
-            limit_bytes=app.config["MAX_CONTENT_LENGTH"], DONE=DONE, REFUSED=REFUSED), status
+            limit_bytes=app.config["MAX_CONTENT_LENGTH"], DONE=DONE, REFUSED=REFUSED,
+            gone=GONE), status
 
     def find(job_id: str) -> Job:
         job = jobs.get(job_id)
         if job is None:
             abort(404)
+        if request.method == "GET":
+            jobs.seen(job)
         return job
 
     @app.get("/")
@@ -73,7 +79,7 @@ def install(app: Flask, jobs: Jobs) -> None:
                         "Check the workbook.", title="No file chosen", status=400)
         job_id, folder = jobs.new_folder()
         name = safe_name(upload.filename)
-        path = folder / "workbook" / name
+        path = inside(folder / "workbook", name)
         upload.save(path)
         job = jobs.submit(job_id, folder, name, path, request.form.get("term") or None)
         return redirect(url_for("job_page", job_id=job.id), 303)
@@ -92,12 +98,21 @@ def install(app: Flask, jobs: Jobs) -> None:
         new = jobs.again(job, request.form.get("term") or None)
         return redirect(url_for("job_page", job_id=new.id), 303)
 
+    @app.post("/job/<job_id>/left")
+    def job_left(job_id: str):
+        """The page says it is being closed (navigator.sendBeacon on pagehide)."""
+        jobs.left(find(job_id))
+        return "", 204
+
     @app.get("/job/<job_id>/download/<key>")
     def download(job_id: str, key: str):
-        d = find(job_id).downloads.get(key)
+        job = find(job_id)
+        d = job.downloads.get(key)
         if d is None or not d.path.is_file():
             abort(404)
-        return send_file(d.path, as_attachment=True, download_name=d.path.name)
+        answer = send_file(d.path, as_attachment=True, download_name=d.path.name)
+        jobs.downloaded(job)           # may delete older downloaded-from jobs, never this one
+        return answer
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_big(_exc):
@@ -107,9 +122,7 @@ def install(app: Flask, jobs: Jobs) -> None:
 
     @app.errorhandler(404)
     def not_found(_exc):
-        return page(message="That check is no longer kept (provmap keeps the last few, and "
-                    "forgets them when it stops). Drop the workbook here again.",
-                    title="That check is no longer kept", status=404)
+        return page(message=GONE, title="That check is no longer kept", status=404)
 
     @app.errorhandler(405)
     def wrong_method(_exc):

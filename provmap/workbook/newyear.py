@@ -22,7 +22,7 @@ from .. import schema
 from ..calendar import next_year, start_year
 from ..carry import carry, is_continued
 from ..model import Map, Pupil
-from ..problems import Problem
+from ..problems import Code, Problem
 from ..schema import PROFESSIONALS, PROFILES, PROVISION_ROWS, PROVISIONS, PUPILS, STAFF
 from ..values import clean_text, format_age
 from ..words import on_register
@@ -137,6 +137,7 @@ def new_year(last: Path | str, out: Path | str, year: str | None = None,
                            from_year=from_year, from_term=_from_term(m), with_roster=rows
                            is not None, errors_in_last=errors, roster_lines=roster_lines)
     register = _register(m, rows, class_map, result)
+    _check_sheet_names(m, last, register, roster, classes, class_map)
     on_roll = {r["UPN"]: r for r in register}
     data = WorkbookData(
         pupils=register,
@@ -160,9 +161,51 @@ def new_year(last: Path | str, out: Path | str, year: str | None = None,
     del m                 # last year's records are not needed while OUT is written
     try:
         new_workbook(out, school, year, data=data)
-    except ValueError as exc:             # a class name too long for a sheet name
+    except ValueError as exc:             # the writer's own refusal, e.g. a sheet name
         raise NewYearRefused(f"{out.name} was not written: {exc}.") from None
     return result
+
+
+def _check_sheet_names(m: Map, last: Path, register: list[dict[str, Any]],
+                       roster: Path | str | None, classes: Path | str | None,
+                       class_map: dict[str, tuple[str, int]]) -> None:
+    """Refuse, saying where to rename it, a term or a class of next year that Excel cannot
+    use in a sheet name (the schema's rule, the one `check` and the writer apply)."""
+    terms = tuple(m.settings.terms)
+    for term in terms:
+        if fault := schema.term_name_fault(term):
+            cell = next((p.where() for p in m.problems if p.code is Code.BAD_SETTING
+                         and f"'{term}'" in p.message), "Settings")
+            raise NewYearRefused(
+                f"{last.name}, {cell}: the term '{term}' cannot end a class-term sheet's name: "
+                f"{fault}. Rename it in the Terms setting, e.g. "
+                f"'{schema.sheet_safe(term, schema.SHEET_NAME_LONGEST - 2)}', and try again. "
+                "Nothing was written.")
+    for row in register:
+        new = row.get("Class")
+        if not new or not (fault := schema.class_name_fault(str(new), terms)):
+            continue
+        rename = schema.class_rename(str(new), terms)
+        said = f"cannot name a sheet: {fault}"
+        if roster is not None:
+            raise NewYearRefused(
+                f"{Path(roster).name}: class '{new}' (pupil {row.get('UPN')}) {said}. Rename "
+                f"it in the roster, e.g. '{rename}', and try again. Nothing was written.")
+        before = m.pupils.get(row.get("UPN"))
+        old = before.class_name if before is not None else None
+        if old and old.casefold() in class_map and classes is not None:
+            raise NewYearRefused(
+                f"{Path(classes).name}, row {class_map[old.casefold()][1]}: New class '{new}' "
+                f"{said}. Give it a name like '{rename}' and try again. Nothing was written.")
+        where = f"{last.name}, {before.sheet}!{before.at('class')}" if before else last.name
+        if old and old != new:
+            raise NewYearRefused(
+                f"{where}: class '{old}' becomes '{new}' next year, which {said}. Rename "
+                f"'{old}' there (e.g. '{schema.class_rename(old, terms)}'), or give next "
+                f"year's name with --classes, and try again. Nothing was written.")
+        raise NewYearRefused(
+            f"{where}: class '{new}' {said}. Rename it, e.g. '{rename}', and try again "
+            "(or give next year's name with --classes). Nothing was written.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -191,9 +234,9 @@ def _new_year_name(last: Path, from_year: str, year: str | None) -> str:
     return year.strip()
 
 
-def _read_classes(path: Path, m: Map) -> dict[str, str]:
-    """`Old class`,`New class` rows, by casefolded old class; every old class must be
-    one of LAST's (on the register or a class sheet)."""
+def _read_classes(path: Path, m: Map) -> dict[str, tuple[str, int]]:
+    """`Old class`,`New class` rows as (new class, row number), by casefolded old class;
+    every old class must be one of LAST's (on the register or a class sheet)."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
@@ -209,7 +252,7 @@ def _read_classes(path: Path, m: Map) -> dict[str, str]:
     old_c, new_c = head.index("old class"), head.index("new class")
     known = {c.casefold(): c for c in [*m.classes, *(p.class_name for p in m.pupils.values()
                                                     if p.class_name)]}
-    out: dict[str, str] = {}
+    out: dict[str, tuple[str, int]] = {}
     for n, row in enumerate(rows[1:], start=2):
         old = clean_text(row[old_c]) if old_c < len(row) else None
         new = clean_text(row[new_c]) if new_c < len(row) else None
@@ -224,7 +267,7 @@ def _read_classes(path: Path, m: Map) -> dict[str, str]:
         if new is None:
             raise NewYearRefused(f"{path.name}, row {n}: 'New class' is blank for '{old}'. "
                                  "Give the class it becomes. Nothing was written.")
-        out[old.casefold()] = " ".join(new.split())
+        out[old.casefold()] = (" ".join(new.split()), n)
     return out
 
 
@@ -277,7 +320,8 @@ def _register_row(p: Pupil) -> dict[str, Any]:
     return {c.name: getattr(p, _PUPIL_ATTR[c.key]) for c in PUPILS.columns}
 
 
-def _register(m: Map, roster: list[dict[str, Any]] | None, class_map: dict[str, str],
+def _register(m: Map, roster: list[dict[str, Any]] | None,
+              class_map: dict[str, tuple[str, int]],
               result: NewYearResult) -> list[dict[str, Any]]:
     """Next year's register rows (keyed by the Pupils sheet's column names), counting who
     stays, who starts and who leaves."""
@@ -294,7 +338,8 @@ def _register(m: Map, roster: list[dict[str, Any]] | None, class_map: dict[str, 
             if p.year_group is not None:
                 row["Year group"] = moved_up(p.year_group)
             if p.class_name:
-                row["Class"] = class_map.get(p.class_name.casefold(), next_class(p.class_name))
+                row["Class"] = class_map.get(p.class_name.casefold(),
+                                             (next_class(p.class_name),))[0]
             out.append(row)
             result.carried_pupils += 1
         return out

@@ -41,7 +41,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..carry import CARRIED, POST, carry, is_continued, review_pupils
 from ..model import ClassTermSheet, Layout, Map
-from ..schema import PROVISION_ROWS, REVIEW_ROWS
+from ..schema import PROVISION_ROWS, REVIEW_ROWS, sheet_name_fault
 from ..values import plural
 from ..write.atomic import atomic_write
 
@@ -390,10 +390,11 @@ def _plan(m: Map, from_term: str, to_term: str, path: Path) -> list[_Plan]:
             plans.append(_Plan(s, target.name, target))
             continue
         name = _next_name(s.name, from_term, to_term)
-        if len(name) > 31:
+        if fault := sheet_name_fault(name):
             raise RollForwardRefused(
-                f"{path.name}: the new sheet name '{name}' is longer than Excel's 31 "
-                f"characters. Shorten '{s.name}' and try again. Nothing was changed.")
+                f"{path.name}: the new sheet '{name}' cannot be made: {fault}. Rename "
+                f"'{s.name}' (or the term '{to_term}' in Settings) and try again. Nothing "
+                "was changed.")
         if name.casefold() in taken:
             busy.append(name)
         plans.append(_Plan(s, name, None))

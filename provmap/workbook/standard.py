@@ -159,20 +159,70 @@ def new_workbook(out: Path, school: str, year: str, roster: Path | None = None, 
                              "created": data.created or datetime.now()}, in_memory=in_memory)
         try:
             _write(Writer(wb, school, year), data)
+        except SheetNameRefused as exc:
+            if roster is None:
+                raise
+            raise exc.located(Path(roster).name, data.pupils) from None
         finally:
             wb.close()
     return out
 
 
+class SheetNameRefused(ValueError):
+    """A class or term whose sheets Excel cannot name (or two sheets with one name); nothing
+    was written.  ``class_name``/``term`` say which, for a caller that can locate it."""
+
+    def __init__(self, message: str, class_name: str | None = None, term: str | None = None):
+        super().__init__(message)
+        self.class_name, self.term = class_name, term
+
+    def located(self, source: str, pupils: list[dict[str, Any]]) -> "SheetNameRefused":
+        """The same refusal, naming the file the register came from (a roster) and, for a
+        class, its first pupil's UPN."""
+        upn = next((p.get("UPN") for p in pupils if self.class_name is not None
+                    and str(p.get("Class") or "").strip() == self.class_name), None)
+        return SheetNameRefused(f"{source}: {self}" + (f" (the class of pupil {upn})"
+                                                       if upn else ""),
+                                self.class_name, self.term)
+
+
+def check_sheet_names(classes: list[str], terms: tuple[str, ...],
+                      extra: Iterable[str] = ()) -> None:
+    """Refuse, before anything is written, sheets Excel cannot name: the rule is the
+    schema's (:func:`provmap.schema.class_name_fault`), the same the checks apply to the
+    register, so XlsxWriter never meets a name it would raise on."""
+    for term in terms:
+        if fault := schema.term_name_fault(term):
+            raise SheetNameRefused(
+                f"the term '{term}' cannot end a sheet's name: {fault}; rename it, e.g. "
+                f"'{schema.sheet_safe(term, schema.SHEET_NAME_LONGEST - 2)}'", term=term)
+    for c in classes:
+        if fault := schema.class_name_fault(c, terms):
+            raise SheetNameRefused(
+                f"class '{c}' cannot name a sheet: {fault}; rename it, e.g. "
+                f"'{schema.class_rename(c, terms)}'", class_name=c)
+    seen: dict[str, str] = {}
+    for name in [*schema.REFERENCE_SHEETS, "Instructions",
+                 *(schema.class_sheet_name(c, t) for c in classes for t in terms), *extra]:
+        if name.lower() in seen:                   # Excel (and XlsxWriter) ignore case
+            raise SheetNameRefused(f"two sheets would be named '{seen[name.lower()]}' and "
+                                   f"'{name}', which Excel counts as one name")
+        seen[name.lower()] = name
+
+
 def _classes(data: WorkbookData) -> list[str]:
+    """The classes in order, each once: two spellings that differ only in case (`3O`,
+    `3o`) are one class, as the reader matches them, under the first spelling."""
     if data.classes is not None:
-        return list(data.classes)
-    seen: dict[str, None] = {}
-    for p in data.pupils:
-        name = p.get("Class")
-        if name not in (None, ""):
-            seen.setdefault(str(name).strip(), None)
-    return list(seen) or ["Class 1"]
+        names = [str(c).strip() for c in data.classes]
+    else:
+        names = [str(p.get("Class")).strip() for p in data.pupils
+                 if p.get("Class") not in (None, "")]
+    seen: dict[str, str] = {}
+    for name in names:
+        if name:
+            seen.setdefault(name.casefold(), name)
+    return list(seen.values()) or ["Class 1"]
 
 
 def _write(w: Writer, data: WorkbookData) -> None:
@@ -181,11 +231,7 @@ def _write(w: Writer, data: WorkbookData) -> None:
     staff = data.staff if data.staff is not None else DEFAULT_STAFF
     provisions = data.provisions if data.provisions is not None else DEFAULT_PROVISIONS
     classes = _classes(data)
-    sheet_names = [f"{c} {t}" for c in classes for t in terms]
-    for name in sheet_names:
-        if len(name) > 31:
-            raise ValueError(f"sheet name '{name}' is longer than Excel's 31 characters: "
-                             "use a shorter class name")
+    check_sheet_names(classes, terms, [*data.extra_sheets, *data.extra_tables])
 
     # Defined names: the lists dropdowns and formulas point at.
     n_pupils = len(data.pupils)
@@ -222,17 +268,24 @@ def _write(w: Writer, data: WorkbookData) -> None:
                  "when. Feeds the pupil's POP.")
     pupils_by_class: dict[str, list[dict]] = {}
     for p in data.pupils:
-        pupils_by_class.setdefault(str(p.get("Class") or "").strip(), []).append(p)
+        pupils_by_class.setdefault(str(p.get("Class") or "").strip().casefold(), []).append(p)
+    # Rows by sheet, ignoring case as Excel does (`3o Autumn` is `3O Autumn`'s sheet).
+    provision_rows: dict[str, list] = {}
+    for key, rows in data.provision_rows.items():
+        provision_rows.setdefault(key.casefold(), []).extend(rows)
+    review_rows: dict[str, list] = {}
+    for key, rows in data.review_rows.items():
+        review_rows.setdefault(key.casefold(), []).extend(rows)
     for c in classes:
         for t in terms:
-            name = f"{c} {t}"
-            rows = data.provision_rows.get(name, [])
-            if name in data.review_rows:
-                review = data.review_rows[name]
+            name = schema.class_sheet_name(c, t)
+            rows = provision_rows.get(name.casefold(), [])
+            if name.casefold() in review_rows:
+                review = review_rows[name.casefold()]
             else:
                 review = [{"Pupil": f"{p.get('Forename', '')} {p.get('Surname', '')}".strip(),
                            "UPN": p.get("UPN")}
-                          for p in pupils_by_class.get(c, [])
+                          for p in pupils_by_class.get(c.casefold(), [])
                           if on_register(schema.SEN_STATUS.canonical(
                               str(p.get("SEN status") or "")))]
             class_sheet(w, c, t, rows, review, provisions, staff)

@@ -69,30 +69,82 @@ document.addEventListener("DOMContentLoaded", () => {
     filters.addEventListener("submit", (e) => { e.preventDefault(); apply(); });
   }
 
-  // While the outputs are written: poll the job and reload the page when it is done.
-  const working = document.getElementById("working");
-  if (working) {
+  // A job's page keeps in touch with provmap.  While the outputs are written it shows the
+  // progress and reloads when they are done; afterwards it asks now and then, so that
+  // provmap knows the page is open and the page knows its check is still kept.  A check
+  // that is gone (or a provmap that stopped) is said once, with a way to check again,
+  // instead of waiting forever.  Closing the page tells provmap it may delete the check.
+  const main = document.getElementById("main");
+  const statusUrl = main && main.dataset.status;
+  if (statusUrl) {
+    const working = document.getElementById("working");
     const bar = document.getElementById("progress");
     const label = document.getElementById("progress-label");
+    const gone = document.getElementById("gone");
+    const goneSentence = document.getElementById("gone-sentence");
+    let timer = null;
+    let ended = false;
+
+    const showGone = (sentence) => {
+      ended = true;
+      if (working) working.hidden = true;
+      if (sentence) goneSentence.textContent = sentence;
+      document.querySelectorAll("#downloads a").forEach((a) => {
+        a.removeAttribute("href");
+        a.removeAttribute("download");
+        a.setAttribute("aria-disabled", "true");
+      });
+      document.querySelectorAll("form.term button, form.term select").forEach((b) => {
+        b.disabled = true;
+      });
+      gone.hidden = false;
+      document.getElementById("again").focus();
+    };
+
     const poll = async () => {
+      timer = null;
+      let answer;
       try {
-        const answer = await fetch(working.dataset.status, { cache: "no-store" });
-        if (answer.ok) {
-          const s = await answer.json();
-          if (s.state !== "waiting" && s.state !== "running") {
-            window.location.reload();
-            return;
-          }
-          if (s.label) label.textContent = s.label;
-          if (s.total) { bar.max = s.total; bar.value = s.done; }
-          else bar.removeAttribute("value");
-        }
+        answer = await fetch(statusUrl, { cache: "no-store" });
       } catch (err) {
-        label.textContent = "provmap has stopped: start it again and drop the workbook.";
+        showGone("provmap has stopped, and the files it made for the page are deleted. " +
+                 "Start it again, open the address it prints, and drop the workbook there.");
         return;
       }
-      window.setTimeout(poll, 400);
+      if (answer.status === 404) { showGone(null); return; }
+      if (answer.status === 403) {
+        showGone("provmap was stopped and started again, so this check is gone. Open the " +
+                 "new address it printed, and drop the workbook there.");
+        return;
+      }
+      if (answer.ok && working) {
+        const s = await answer.json();
+        if (s.state !== "waiting" && s.state !== "running") {
+          window.location.reload();
+          return;
+        }
+        if (s.label) label.textContent = s.label;
+        if (s.total) { bar.max = s.total; bar.value = s.done; }
+        else bar.removeAttribute("value");
+      }
+      timer = window.setTimeout(poll, working ? 400 : 10000);
     };
-    window.setTimeout(poll, 200);
+    timer = window.setTimeout(poll, working ? 200 : 1000);
+
+    window.addEventListener("pagehide", () => {
+      if (!ended && main.dataset.left) navigator.sendBeacon(main.dataset.left);
+    });
+    window.addEventListener("pageshow", (e) => {       // back to a page the browser kept
+      if (e.persisted && !ended) {
+        if (timer) window.clearTimeout(timer);
+        poll();
+      }
+    });
+    document.getElementById("again").addEventListener("click", () => {
+      if (input) {
+        drop.scrollIntoView({ block: "center" });
+        input.click();
+      }
+    });
   }
 });
