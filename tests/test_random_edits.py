@@ -7,8 +7,9 @@ of the years (usually the later): numbers of every size and sign, 1e308, NaN, er
 far dates, very long text, formulas, booleans, class names Excel cannot use in a sheet
 name (often in the register's Class column), deleted rows and sheets, overwritten headers.
 Then it runs `check --json`, `rollup`, `governors`, `pop`, `roll-forward` (on a copy),
-`new-year`, `evidence` and `transition` (with the other year beside the edited one) and
-`trust` (with another school of that year).  Every run must end in exit 0, 1 or 2 with no
+`new-year`, `groups`, `evidence` and `transition` (with the other year beside the edited
+one) and `trust` (with another school of that year), and `import` of the example's
+interventions table (workbooks/examples) with the same edits made to it.  Every run must end in exit 0, 1 or 2 with no
 traceback (2 with one `provmap:` sentence), leave every input unchanged, give valid JSON,
 write outputs that open, and locate every row it leaves out.  The budget is small and the
 seed fixed so CI stays quick and repeatable; `PROVMAP_RANDOM_EDITS=500` runs 500 edited
@@ -66,6 +67,7 @@ def edits(draw):
 
 
 YEARS = ("2024-25", "2025-26")
+EXAMPLES_FOLDER = Path(__file__).parent.parent / "workbooks" / "examples"   # import's example
 
 
 def apply(edits_, source: Path, target: Path) -> None:
@@ -145,7 +147,10 @@ def test_random_edits_never_break_a_command(school, tmp_path_factory, edits, yea
     shutil.copy(school[YEARS[YEARS.index(year) - 1]], beside)
     other = work / "Birch Lane.xlsx"
     shutil.copy(school[f"other {year}"], other)
-    inputs = {p: digest(p) for p in (path, beside, other)}
+    table = work / "Interventions.xlsx"                 # another layout, edited the same way
+    apply(edits, EXAMPLES_FOLDER / "Interventions 2025-26.xlsx", table)
+    roster = EXAMPLES_FOLDER / "SIMS student list 2025-26.csv"
+    inputs = {p: digest(p) for p in (path, beside, other, table, roster)}
 
     code, out, err = run(["check", "--json", str(path)])
     if code != 2:
@@ -160,11 +165,16 @@ def test_random_edits_never_break_a_command(school, tmp_path_factory, edits, yea
                  ["governors", str(path), "--out", str(outputs)],
                  ["pop", str(path), "--out", str(outputs / "POPs")],
                  ["new-year", str(path), str(outputs / "next year.xlsx")],
+                 ["groups", str(path), "--out", str(outputs / "Groups")],
+                 ["import", str(table), "--pupils", str(roster), str(outputs / "imported.xlsx")],
                  ["evidence", *both, "--all", "--out", str(outputs / "Evidence")],
                  ["transition", *both, "--out", str(outputs)],
                  ["trust", str(path), str(other), "--out", str(outputs / "Trust")]):
         run(argv)
     assert {p: digest(p) for p in inputs} == inputs
+    imported = outputs / "imported.xlsx"
+    if imported.exists():                               # what import wrote, checked in turn
+        run(["check", "--json", str(imported)])
 
     copy = work / "copy.xlsx"
     shutil.copy(path, copy)
