@@ -87,7 +87,9 @@ def codes_in(texts: Iterable[str | None], settings: Settings) -> list[tuple[str,
     text = "\n".join(t for t in texts if t)
     found = []
     for code, meaning in glossary(settings).items():
-        if re.search(rf"(?<!\w){re.escape(code)}(?!\w)", text):
+        # the plain test first: most codes are not in a given text, and a POP asks for its
+        # key once per pupil
+        if code in text and re.search(rf"(?<!\w){re.escape(code)}(?!\w)", text):
             found.append((code, meaning))
     return found
 

@@ -13,26 +13,80 @@ import openpyxl
 import xlsxwriter
 from hypothesis import given, settings, strategies as st
 
-from provmap.write import pages
+from provmap.write import fit, page as print_setup, pages
 from provmap.write.book import open_book
-from provmap.write.pages import Formats, Look, Page, lines_in, write_document
+from provmap.write.pages import Formats, Look, Page, write_document
 
-WIDTHS = [22.0] + [10.5] * 12
-
-
-def px(c0: int, c1: int) -> float:
-    return sum(pages.column_px(w) for w in WIDTHS[c0:c1 + 1])
+WIDTHS = [19.0] + [9.3] * 12                    # the POP's: A4 landscape at 100%
 
 
-def test_lines_in():
-    assert lines_in("Short", px(1, 4)) == 1
-    assert lines_in("a\nb\nc", px(1, 4)) == 3
-    long = "word " * 60
-    assert lines_in(long, px(1, 4)) > lines_in(long, px(1, 12)) > 1
-    assert lines_in("x" * 500, px(0, 0)) >= 500 // 25           # a long word is broken
-    assert lines_in("", px(0, 0)) == 1
-    wide = "W" * 30 + " " + "W" * 30
-    assert lines_in(wide, px(1, 4), bold=True, size=13) >= lines_in(wide, px(1, 4))
+def test_a_rows_height_is_fit_pys_measure_of_its_text(tmp_path):
+    """One measurement: a row is as tall as fit.py says its wrapped text needs, in the
+    width Excel gives the merged columns (the narrower program)."""
+    long = "Uses a visual timetable and a now-and-next board every morning " * 4
+
+    def build(page):
+        page.para(long)
+        page.row().text(1, 4, long).text(5, 12, "Short")
+        page.row().text(0, 0, "Communication and interaction", "label")
+    ws, _, rows = read(draw(tmp_path / "h.xlsx", build))
+    across = pages.span_pt(WIDTHS)
+    four = pages.span_pt(WIDTHS[1:5])
+    assert across == sum(fit.column_px(w) for w in WIDTHS) / fit.PX_PER_PT
+    want = [fit.row_pt(fit.lines(long, across, 11, "Arial"), 11),
+            fit.row_pt(fit.lines(long, four, 11, "Arial"), 11),
+            fit.row_pt(fit.lines("Communication and interaction", pages.span_pt(WIDTHS[:1]),
+                                 11, "Arial", bold=True), 11)]
+    assert fit.lines(long, four, 11) > fit.lines(long, across, 11) > 1
+    got = [h for _, _, _, h in rows]
+    # XlsxWriter keeps a row's height in whole pixels (0.75 pt)
+    assert [abs(g - w) <= 0.75 for g, w in zip(got, want)] == [True] * 3
+
+
+def test_a_page_prints_at_a_fixed_scale_that_fits_libreoffice(tmp_path):
+    """No fit-to-page (Excel would drop the page breaks): 100% when the columns fit A4 as
+    LibreOffice prints them, else the largest scale that does."""
+    assert pages.print_scale(WIDTHS) == 100
+    assert pages.print_scale([30.0] * 8) < 100
+    wide = pages.print_scale([30.0] * 8)
+    room, _ = print_setup.room_pt(landscape=True, margins=pages.MARGINS_IN)
+    assert fit.columns_pt([30.0] * 8) * wide / 100 <= room
+    assert fit.columns_pt([30.0] * 8) * (wide + 1) / 100 > room - 2
+    ws = openpyxl.load_workbook(draw(tmp_path / "s.xlsx", lambda page: page.para("x"))).active
+    assert ws.page_setup.scale in (None, 100) and not ws.sheet_properties.pageSetUpPr.fitToPage
+
+
+def test_a_term_that_goes_on_over_a_break_is_labelled_continued(tmp_path):
+    """A label down several rows (the POP's term): the row that starts a new page says
+    "<term> (continued)"; no other row shows it."""
+    def build(page):
+        page.heads([(0, 0, "Term"), (1, 12, "Support")])
+        for term in ("Autumn", "Spring"):
+            for i in range(8):
+                row = page.row()
+                if i == 0:
+                    row.text(0, 0, term, "term:10")
+                else:
+                    row.blank(0, "term:00").continued(0, f"{term} (continued)", "term:10")
+                row.text(1, 12, "\n".join(["A line of support"] * 5))
+    ws, breaks, rows = read(draw(tmp_path / "c.xlsx", build))
+    assert breaks
+    labels = [(r, v) for r, v, _, _ in rows if isinstance(v, str) and v != "Term"]
+    continued = [r for r, v in labels if v.endswith("(continued)")]
+    assert continued and all(r - 2 in breaks for r in continued)   # after the heading copy
+    for b in breaks:
+        top = ws.cell(b + 2, 1).value
+        assert top in ("Autumn", "Spring", "Autumn (continued)", "Spring (continued)")
+
+
+def test_the_one_pagination():
+    """Units that stay together: a break before a unit that would overflow, the heading a
+    new page repeats counted, a unit taller than a page split where the page ends."""
+    assert print_setup.paginate([40, 40, 40], 100) == [2]
+    assert print_setup.paginate([40, 40, 40], 100, used=30) == [1]
+    assert print_setup.paginate([60, 60, 60], 100, again=[0, 30, 30]) == [1, 2]
+    assert print_setup.paginate([50, 250, 10], 100) == [1]          # 250 splits; 10 fits
+    assert print_setup.paginate([], 100) == []
 
 
 def draw(path: Path, build, look: Look = Look()) -> Path:

@@ -14,7 +14,7 @@ import provmap
 import provmap.progress
 from provmap.upn import with_check_letter
 from provmap.reports import pop
-from provmap.write import batch
+from provmap.write import batch, fit, page, pages
 from provmap.reports import pop_data as pop_data_module
 from provmap.reports.pop import pop_data, write_pop, write_pops
 
@@ -191,9 +191,12 @@ def test_print_setup(school, tmp_path):
     ws = openpyxl.load_workbook(write_pop(school, JONATHAN, tmp_path)).active
     assert ws.title == "POP"
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
-    assert ws.sheet_properties.pageSetUpPr.fitToPage
-    assert ws.page_setup.fitToWidth in (None, 1)            # 1 is the default, may be omitted
-    assert ws.page_setup.fitToHeight == 0
+    # a fixed 100% (Excel drops manual page breaks on a sheet fitted to a page); its
+    # columns fit A4 landscape as LibreOffice, the wider, prints them
+    assert not ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.page_setup.scale in (None, 100)
+    assert fit.columns_pt(pop.WIDTHS) <= page.room_pt(landscape=True,
+                                                      margins=pages.MARGINS_IN)[0]
     assert ws.oddHeader.left.text == "Oak Tree Primary"
     assert ws.oddHeader.right.text == "Confidential"
     assert "&P" in ws.oddFooter.right.text and "&N" in ws.oddFooter.right.text

@@ -21,7 +21,7 @@ from provmap.cli import main
 from provmap.numbers.history import HistoryRefused, history
 from provmap.reports.evidence import write_evidence
 from provmap.reports.pupil_years import pupil_years
-from provmap.reports.transition import leavers, write_transitions
+from provmap.reports.transition import leavers, what_works, write_transitions
 
 JONATHAN_PACK = f"Smith Jonathan {ty.JONATHAN} - SEN support evidence.xlsx"
 
@@ -138,11 +138,14 @@ def test_evidence_pack_figures_by_hand(packs):
     assert row_after(path, "Summary", "Assess, plan, do, review cycles")[1].startswith("3 (")
     assert row_after(path, "Summary", "First term on the SEN register (in the years given)") \
         == ["First term on the SEN register (in the years given)", "Autumn 2024-25"]
+    # no error column on a page a panel reads: the row left out is said in words
     assert ["2024-25", "Year 5", "5O", "SEN support (K)",
-            "Specific learning difficulty (SPLD)", "Cognition and learning", 1] in s
+            "Specific learning difficulty (SPLD)", "Cognition and learning"] in s
     text = all_text(path)
-    assert ("1 of this pupil's provision rows has an error in the provision maps and is left "
-            "out of these costs") in text
+    assert "Rows left out" not in text and "(errors)" not in text and "provmap" not in text
+    assert ("1 of this pupil's provision rows is not costed yet: the provision maps have a "
+            "problem to fix on that row, so these costs leave it out (the Cycles sheet shows "
+            "which).") in text
     # Cycles: four term blocks, three of them cycles
     heads = [r[0] for r in rows(path, "Cycles") if r and "·" in str(r[0])]
     assert heads == ["Autumn 2024-25  ·  Year 5, class 5O  ·  cycle 1",
@@ -159,7 +162,9 @@ def test_evidence_pack_figures_by_hand(packs):
     assert ["Visual timetable", "Quality first teaching", "Teacher", "In class, every day",
             5.0] in rows(path, "Cycles")
     assert ["Lego therapy", "Group", "Mrs Patel", "1 a week × 45 min × 10 weeks",
-            "left out: error on 5O Spring row 3"] in rows(path, "Cycles")
+            "not costed yet"] in rows(path, "Cycles")
+    assert any("Lego therapy: not costed yet: the provision map has a problem to fix on that "
+               "row (5O Spring row 3)." in str(r[0]) for r in rows(path, "Cycles") if r)
     assert ["+I like maths"] == [v for r in rows(path, "Cycles") for v in r
                                  if v == "+I like maths"]
     # Costs: by term and type, and by year against the threshold
@@ -260,7 +265,9 @@ def test_print_setup_and_header(packs):
     wb = openpyxl.load_workbook(packs[0][JONATHAN_PACK])
     for ws in wb.worksheets:
         assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.orientation == "landscape"
-        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0
+        # a fixed scale (Excel keeps manual breaks only then), every sheet at 100%
+        assert not ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.page_setup.scale in (None, 100), ws.title
         assert ws.oddHeader.left.text == "Oak Tree Primary"
         assert ws.oddHeader.right.text == "Confidential"
         assert ws.print_title_rows == "$1:$2"
@@ -275,6 +282,35 @@ def test_no_formulas_anywhere(hist, packs, tmp_path):
                 if name.startswith("xl/worksheets/"):
                     xml = z.read(name).decode()
                     assert "<f>" not in xml and "<f " not in xml, (path.name, name)
+
+
+def test_a_packs_title_fits_the_pupils_status(packs):
+    """An EHC-plan pupil's pack is not "SEN support" evidence (the file keeps its name)."""
+    paths, _ = packs
+    aisha = paths[f"Khan Aisha {ty.AISHA} - SEN support evidence.xlsx"]     # E both years
+    summary = rows(aisha, "Summary")
+    assert summary[1] == ["EHC plan evidence: Aisha Khan"]
+    assert "SEN support evidence" not in all_text(aisha)
+    assert openpyxl.load_workbook(aisha)["Cycles"].oddFooter.left.text == \
+        "Aisha Khan: EHC plan evidence"
+    assert rows(paths[JONATHAN_PACK], "Summary")[1] == ["SEN support evidence: Jonathan Smith"]
+
+
+def test_a_pack_says_when_and_by_whom_and_keys_its_codes(hist, packs):
+    """Produced on ... by the school (and its SENCo when the Settings name one), on the first
+    page; a key at the back to the codes the pack prints, and only those."""
+    path = packs[0][JONATHAN_PACK]
+    summary = rows(path, "Summary")
+    today = hist.latest.rollup.today
+    assert summary[3] == [f"Produced on {today.day} {today.strftime('%B %Y')} by Oak Tree "
+                          "Primary."]
+    last = rows(path, "Professionals")
+    at = last.index(["Key to the codes in this pack"])
+    key = {str(v).split(": ", 1)[0] for r in last[at + 1:] for v in r}     # "SPLD: spec..."
+    text = all_text(path)
+    assert "SPLD" in text and "SPLD" in key and "TA" in key
+    assert "WTS" not in key and "HLTA" not in key           # codes the pack never prints
+    assert key <= {code for code in provmap.glossary.COMMON} | {"SENCo"}
 
 
 # --------------------------------------------------------------------------- transition
@@ -320,6 +356,31 @@ def test_transition_leavers_and_content(hist, tmp_path):
                                    say=lambda _: None)
     text = all_text(next(p for p in with_costs if ty.JONATHAN in p.name))
     assert "Cost of provision in 2025-26: £512.00 (notional SEN threshold £400.00)." in text
+
+
+def test_transition_pages_hold_what_there_is(hist, tmp_path):
+    """No page for "no professionals" (a line on the Profile instead), no empty "What staff
+    noted" column, and the Profile on one page (a little smaller when it must)."""
+    paths = write_transitions(hist, tmp_path, progress=False, say=lambda _: None)
+    for path in paths:
+        wb = openpyxl.load_workbook(path)
+        d = pupil_years(hist, re.search(r"[A-Z]\d{11}[0-9A-Z]", path.name).group(0))
+        profile = rows(path, "Profile")
+        if d.professionals:
+            assert "Professionals" in wb.sheetnames
+        else:
+            assert "Professionals" not in wb.sheetnames
+            assert any(r[-2:] == ["Outside professionals", "None recorded in the years given"]
+                       for r in profile if len(r) >= 2), path.name
+        works = what_works(d)
+        if works:                                  # its heading row, just under the section
+            heads = profile[profile.index(["What works for me"]) + 1]
+            assert ("What staff noted" in heads) == any(r[4] for r in works), path.name
+        ws = wb["Profile"]
+        assert not ws.row_breaks.brk, path.name                    # one page
+        assert (ws.page_setup.scale or 100) >= 86
+    zara = next(p for p in paths if ty.ZARA in p.name)
+    assert "Professionals" not in openpyxl.load_workbook(zara).sheetnames
 
 
 def test_leaving_year_group_setting_is_used(school, tmp_path):

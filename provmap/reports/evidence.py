@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
+from ..numbers.disclosure import printed_ratio
 from ..numbers.history import History
 from ..numbers.rollup import STANDARD_DEVIATION
 from ..schema import NEED_AREA
@@ -22,16 +23,33 @@ from ..write.batch import write_many
 from ..write.names import inside, pupil_file
 from ..write.pages import Formats, Page, Table, outcome_format, write_document
 from ..write.pdf import convert_to_pdf
+from .pop import key_to_codes
 from .pop_data import SupportEntry
 from .pupil_years import TYPE_WORDS, TYPES, PupilYear, PupilYears, chosen, describe
 
-TITLE = "SEN support evidence"
+TITLE = "SEN support evidence"        # the file's name, whatever the pupil's status
 CHART_ROWS = 17                       # rows a chart covers below its table
+KEY_TITLE = "Key to the codes in this pack"
 
 
 def evidence_filename(d: PupilYears) -> str:
     p = d.latest.pop
     return pupil_file(p.surname, p.forename, d.upn, f" - {TITLE}.xlsx")
+
+
+def pack_title(d: PupilYears) -> str:
+    """What the pack is, by the pupil's status in the latest year: an EHC-plan pupil's pack
+    is not "SEN support" evidence (SEN support is the status below a plan)."""
+    status = d.latest.pop.sen_status
+    return TITLE if status == "K" else "EHC plan evidence" if status == "E" else \
+        "Evidence of support"
+
+
+def _not_costed(e: SupportEntry) -> str | None:
+    """A row with an error has no cost: said in words a panel reads (no error codes), with
+    where the school fixes it."""
+    return f"{e.provision}: not costed yet: the provision map has a problem to fix on that " \
+        f"row ({e.left_out})." if e.cost is None and e.left_out else None
 
 
 def _score(e: SupportEntry, v: float | None) -> str | None:
@@ -46,11 +64,18 @@ def _gain(e: SupportEntry) -> str | None:
     return f"{number_words(e.gain)} months" if e.measure_kind == "months" else number_words(e.gain)
 
 
-def _ratio_or_effect(e: SupportEntry) -> str | None:
+def ratio_words(e: SupportEntry, bands: tuple[tuple[float, str], ...]) -> str:
+    """`2.28 (useful)`: the ratio gain as every report prints it (two decimals, never
+    rounded up to the start of a band: :func:`provmap.numbers.disclosure.printed_ratio`),
+    so the band beside it agrees."""
+    band = f" ({e.impact})" if e.impact else ""
+    return f"{printed_ratio(e.ratio_gain, bands):.2f}{band}"
+
+
+def _ratio_or_effect(e: SupportEntry, bands: tuple[tuple[float, str], ...]) -> str | None:
     """Ratio gain (months measures, with its band) or effect size (standardised)."""
     if e.ratio_gain is not None:
-        band = f" ({e.impact})" if e.impact else ""
-        return f"ratio gain {e.ratio_gain:.2f}{band}"
+        return f"ratio gain {ratio_words(e, bands)}"
     if e.measure_kind == "standardised" and e.gain is not None:
         return f"effect size {number_words(e.gain / STANDARD_DEVIATION)}"
     return None
@@ -110,13 +135,17 @@ def paragraph(d: PupilYears) -> str:
     return " ".join(bits)
 
 
-def _summary(wb, f: Formats, d: PupilYears) -> None:
+def _summary(wb, f: Formats, d: PupilYears) -> Page:
     p = d.latest.pop
-    doc = Page(wb, f, "Summary", [24, 15, 15, 15, 24, 22, 14, 14], school=d.school,
-               title=f"SEN support evidence: {p.name}", footer=f"{p.name}: {TITLE}")
-    doc.para(f"Evidence of the SEN support provided over {len(d.years)} academic "
+    title = pack_title(d)
+    doc = Page(wb, f, "Summary", [22, 14, 12, 18, 24, 22, 22], school=d.school,
+               title=f"{title}: {p.name}", footer=f"{p.name}: {title}")
+    what = "SEN support provided" if p.sen_status == "K" else "provision made"
+    doc.para(f"Evidence of the {what} over {len(d.years)} academic "
              f"year{'s' if len(d.years) != 1 else ''} and its impact, from the school's "
              "provision maps. It states what was recorded.", "intro")
+    if p.produced:
+        doc.para(p.produced, "intro", keep=True)
     doc.section("The pupil")
     doc.pairs([("Name", p.name), ("UPN", p.upn), ("Date of birth", date_words(p.date_of_birth)
                                                   if p.date_of_birth else None),
@@ -131,10 +160,9 @@ def _summary(wb, f: Formats, d: PupilYears) -> None:
         area = NEED_AREA.get(q.primary_need or "")
         rows.append([y.academic_year, year_group_words(q.year_group), q.class_name,
                      status_words(q.sen_status), need_words(q.primary_need), area,
-                     need_words(q.secondary_need), y.rows_left_out])
+                     need_words(q.secondary_need)])
     doc.table(["Academic year", "Year group", "Class", "SEN status", "Primary need",
-               "Broad area", "Secondary need", "Rows left out (errors)"], rows,
-              fmts=[None, None, None, None, None, None, None, "number"])
+               "Broad area", "Secondary need"], rows)
     first = d.first_register_term()
     cycles = d.cycles()
     reviewed = sum(1 for _, t in cycles if any(o for _, o in t.targets))
@@ -152,21 +180,23 @@ def _summary(wb, f: Formats, d: PupilYears) -> None:
              ("Yes" if y.above_threshold else "No", "centre")] for y in d.years]
     doc.table(["Academic year", "Cost of provision", "Notional SEN threshold",
                "Cost above the threshold"], rows,
-              spans=[(0, 0), (1, 2), (3, 4), (5, 5)], fmts=[None, "money", "money", None])
+              spans=[(0, 0), (1, 2), (3, 4), (5, 6)], fmts=[None, "money", "money", None])
     doc.row(keep=True).value(0, 0, "Total, all years", "label") \
         .value(1, 2, d.total_cost, "money_bold")
     left = sum(y.rows_left_out for y in d.years)
     if left:
-        errors = "has an error" if left == 1 else "have errors"
-        doc.para(f"{left} of this pupil's provision rows {errors} in the provision maps and "
-                 f"{'is' if left == 1 else 'are'} left out of these costs (see the Cycles "
-                 "sheet; run `provmap check` on the workbook).", "intro", keep=True)
+        one = left == 1
+        doc.para(f"{left} of this pupil's provision rows {'is' if one else 'are'} not costed "
+                 f"yet: the provision maps have a problem to fix on "
+                 f"{'that row' if one else 'those rows'}, so these costs leave "
+                 f"{'it' if one else 'them'} out (the Cycles sheet shows which).", "intro",
+                 keep=True)
 
     doc.section("Outside professionals")
     if d.professionals:
         doc.table(["Name", "Role or service", "Involved since", "Latest report"],
                   [[x.name, x.role, x.since, x.latest_report] for x in d.professionals],
-                  spans=[(0, 1), (2, 4), (5, 5), (6, 7)])
+                  spans=[(0, 1), (2, 4), (5, 5), (6, 6)])
     else:
         doc.para("No outside professionals are recorded in the years given.", "intro")
 
@@ -176,7 +206,7 @@ def _summary(wb, f: Formats, d: PupilYears) -> None:
         doc.para("Not included (the workbook could not be used): "
                  + "; ".join(Path(s.split(": ", 1)[0]).name for s in d.skipped_files) + ".",
                  "intro")
-    doc.finish()
+    return doc
 
 
 # --------------------------------------------------------------------------- Cycles
@@ -186,12 +216,13 @@ CYCLE_HEADS = ["Provision", "Type: group or 1:1", "Delivered by", "Sessions × m
                "Outcome", "Next step"]
 
 
-def _cycles(wb, f: Formats, d: PupilYears) -> None:
+def _cycles(wb, f: Formats, d: PupilYears) -> Page:
     p = d.latest.pop
-    doc = Page(wb, f, "Cycles", [22, 16, 13, 17, 12, 28, 22, 13, 11], school=d.school,
-               title=f"Assess, plan, do, review: {p.name}", footer=f"{p.name}: {TITLE}")
+    doc = Page(wb, f, "Cycles", [18, 11, 13, 14, 11, 24, 20, 12, 10], school=d.school,
+               title=f"Assess, plan, do, review: {p.name}",
+               footer=f"{p.name}: {pack_title(d)}")
     doc.para("One block per term, oldest first. A term with provision and a review with "
-             "targets is one assess, plan, do, review cycle.", "intro")
+             "targets is one assess, plan, do, review cycle.", "intro", with_next=True)
     n = 0
     shown = 0
     for y, t in d.terms():
@@ -205,7 +236,7 @@ def _cycles(wb, f: Formats, d: PupilYears) -> None:
             year_group_words(q.year_group)
         doc.section(f"{t.term} {y.academic_year}  ·  {where}  ·  "
                     + (f"cycle {n}" if is_cycle else "not a full cycle (no provision, or no "
-                       "targets, recorded)"))
+                       "targets, recorded)"), whole=True)     # a term on one page if it fits
         when = f"{t.term} {y.academic_year}"
         doc.sub(f"Targets and how far each was met, {when}")
         if t.targets:
@@ -218,16 +249,18 @@ def _cycles(wb, f: Formats, d: PupilYears) -> None:
         if t.support:
             rows = []
             for e in t.support:
-                gain = "; ".join(g for g in (_gain(e), _ratio_or_effect(e)) if g)
+                gain = "; ".join(g for g in (_gain(e), _ratio_or_effect(e, y.impact_bands))
+                                if g)
                 rows.append([e.provision, _group(e), e.delivered_by, describe(e),
                              e.cost if e.cost is not None else
-                             (f"left out: error on {e.left_out}" if e.left_out else None),
+                             ("not costed yet" if e.left_out else None),
                              _pre_post(e), gain,
                              (e.outcome, outcome_format(e.outcome)) if e.outcome else None,
                              e.next_step])
             doc.table(CYCLE_HEADS, rows, fmts=[None] * 4 + ["money"] + [None] * 4)
             notes = [f"{e.provision}: aim: {e.target}" for e in t.support if e.target]
             notes += [f"{e.provision}: {e.comments}" for e in t.support if e.comments]
+            notes += [n for n in map(_not_costed, t.support) if n]
             if notes:
                 doc.para("\n".join(notes), keep=True)
         else:
@@ -241,7 +274,7 @@ def _cycles(wb, f: Formats, d: PupilYears) -> None:
                   spans=[(0, 0), (1, 1), (2, 2), (3, 3), (4, 5), (6, 6), (7, 8)])
     if not shown:
         doc.para("No provision or review is recorded for this pupil in the years given.")
-    doc.finish()
+    return doc
 
 
 def _pre_post(e: SupportEntry) -> str | None:
@@ -264,13 +297,13 @@ def progress_rows(d: PupilYears) -> dict[str, list[tuple[PupilYear, Any, Support
     return by
 
 
-def _progress(wb, f: Formats, d: PupilYears) -> None:
+def _progress(wb, f: Formats, d: PupilYears) -> Page:
     p = d.latest.pop
-    doc = Page(wb, f, "Progress", [18, 24, 13, 13, 13, 24, 14, 13, 13], school=d.school,
-               title=f"Progress over time: {p.name}", footer=f"{p.name}: {TITLE}")
+    doc = Page(wb, f, "Progress", [17, 22, 11, 11, 12, 22, 14, 12, 12], school=d.school,
+               title=f"Progress over time: {p.name}", footer=f"{p.name}: {pack_title(d)}")
     groups = progress_rows(d)
     doc.para("One row per provision and term with an entry or exit assessment; a chart for "
-             "each measure assessed in two or more terms.", "intro")
+             "each measure assessed in two or more terms.", "intro", with_next=True)
     if not groups:
         doc.para("No assessments are recorded for this pupil's provision in the years given.")
     for measure, rows in groups.items():
@@ -285,7 +318,8 @@ def _progress(wb, f: Formats, d: PupilYears) -> None:
             table.append([f"{t.term} {y.academic_year}", e.provision,
                           _score(e, e.pre) if months else e.pre,
                           _score(e, e.post) if months else e.post,
-                          _gain(e) if months else e.gain, _ratio_or_effect(e), e.outcome]
+                          _gain(e) if months else e.gain,
+                          _ratio_or_effect(e, y.impact_bands), e.outcome]
                          + ([e.pre, e.post] if months else []))
         if months:
             heads += ["Pre (months)", "Post (months)"]
@@ -298,7 +332,7 @@ def _progress(wb, f: Formats, d: PupilYears) -> None:
             low = min(v for _, _, e in rows for v in (e.pre, e.post) if v is not None)
             _line_chart(wb, doc, measure + (" (months)" if months else "")
                         + (" (lower is better)" if lower else ""), shown, col, low)
-    doc.finish()
+    return doc
 
 
 def _line_chart(wb, doc: Page, title: str, table: Table, cols: tuple[int, int],
@@ -345,13 +379,13 @@ def cost_table(d: PupilYears) -> list[tuple[str, str, dict[str, float]]]:
     return out
 
 
-def _costs(wb, f: Formats, d: PupilYears) -> None:
+def _costs(wb, f: Formats, d: PupilYears) -> Page:
     p = d.latest.pop
     doc = Page(wb, f, "Costs", [16, 14, 16, 14, 14, 14, 18], school=d.school,
-               title=f"Cost of provision: {p.name}", footer=f"{p.name}: {TITLE}")
+               title=f"Cost of provision: {p.name}", footer=f"{p.name}: {pack_title(d)}")
     doc.para("The pupil's share of each provision's cost, as the school's provision map "
              "costs it, by term and by type, with each year's notional SEN threshold "
-             "(element 2).", "intro")
+             "(element 2).", "intro", with_next=True)
     heads = ["Academic year", "Term"] + [TYPE_WORDS[k] for k in TYPES] + ["Total"]
     doc.section("By term")
     doc.table(heads, [[yr, term, *(c[k] for k in TYPES), sum(c.values())]
@@ -372,7 +406,7 @@ def _costs(wb, f: Formats, d: PupilYears) -> None:
         .value(4, 4, d.total_cost, "money_bold")
     doc.chart(lambda: _cost_chart(wb, doc.ws.get_name(), by_year.first.at, by_year.last.at),
               CHART_ROWS + 1)
-    doc.finish()
+    return doc
 
 
 def _cost_chart(wb, name: str, first: int, last: int) -> Any:
@@ -403,7 +437,8 @@ def _cost_chart(wb, name: str, first: int, last: int) -> Any:
 
 def professionals_table(doc: Page, d: PupilYears) -> None:
     """Every professional of every year, each once (shared with the transition pack)."""
-    doc.para("From every year's provision map, each professional once in each role.", "intro")
+    doc.para("From every year's provision map, each professional once in each role.", "intro",
+             with_next=True)
     if d.professionals:
         doc.table(["Name", "Role or service", "Involved since", "Latest report", "Notes",
                    "Recorded in"],
@@ -413,26 +448,35 @@ def professionals_table(doc: Page, d: PupilYears) -> None:
         doc.para("No outside professionals are recorded in the years given.")
 
 
-def professionals_sheet(wb, f: Formats, d: PupilYears, footer: str) -> None:
+def professionals_sheet(wb, f: Formats, d: PupilYears, footer: str) -> Page:
     """The Professionals sheet of either pack."""
     p = d.latest.pop
-    doc = Page(wb, f, "Professionals", [24, 26, 15, 15, 50, 14], school=d.school,
+    doc = Page(wb, f, "Professionals", [22, 24, 14, 14, 44, 14], school=d.school,
                title=f"Outside professionals: {p.name}", footer=f"{p.name}: {footer}")
     professionals_table(doc, d)
-    doc.finish()
+    return doc
 
 
-def _professionals(wb, f: Formats, d: PupilYears) -> None:
-    professionals_sheet(wb, f, d, TITLE)
+def _professionals(wb, f: Formats, d: PupilYears) -> Page:
+    return professionals_sheet(wb, f, d, pack_title(d))
 
 
 # --------------------------------------------------------------------------- writing
 
 def render_evidence(d: PupilYears, path: Path | str) -> Path:
     """Write one pupil's evidence pack to `path`, whole or not at all."""
-    return write_document(path, school=d.school, title=TITLE, parts=[
-        lambda wb, f, part=part: part(wb, f, d)
-        for part in (_summary, _cycles, _progress, _costs, _professionals)])
+    return write_document(path, school=d.school, title=pack_title(d), parts=[
+        lambda wb, f: finish_pack([part(wb, f, d) for part in (
+            _summary, _cycles, _progress, _costs, _professionals)], d, KEY_TITLE)])
+
+
+def finish_pack(pages: Sequence[Page], d: PupilYears, key_title: str) -> None:
+    """Lay out a pack's sheets, the last ending with a key to the codes any of them prints
+    (at the back, like a glossary; shared with the transition pack)."""
+    key_to_codes(pages[-1], d.latest.pop.settings, key_title,
+                 texts=[t for page in pages for t in page.texts()])
+    for page in pages:
+        page.finish()
 
 
 def _render_item(d: PupilYears, out_dir: str) -> str:

@@ -17,6 +17,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+from ..glossary import produced_by
 from ..numbers import disclosure as dc
 from ..numbers.governors import (PUPILS_NOW, T_AREA, T_COST_AREA, T_HEADLINE, T_IMPACT,
                                  T_STATUS, T_TREND, T_TYPE, T_YEAR, TOTAL, YEAR_SO_FAR,
@@ -78,7 +79,7 @@ def write_governors(rollup: Any, out_dir: Path) -> Path:
             "author": "provmap", "manager": "", "company": school, "category": "Governors",
             "keywords": "SEN, provision map, governors", "comments": ""})
         w = Cells(wb, t)
-        _write_front(wb, w, tables, school, term_year)
+        _write_front(wb, w, tables, school, term_year, produced_by(settings, rollup.today))
         _write_register(wb, w, tables, school, term_year)
         _write_costs(wb, w, tables, school, term_year)
         _write_impact(wb, w, tables, school, term_year, settings)
@@ -96,12 +97,13 @@ def write_governors(rollup: Any, out_dir: Path) -> Path:
 FRONT_WIDTHS = [24, 10.5, 10.5, 10.5, 12, 10.5, 10.5]
 
 
-def _write_front(wb, w: Cells, tables, school: str, term_year: str) -> None:
+def _write_front(wb, w: Cells, tables, school: str, term_year: str, produced: str) -> None:
     ws = wb.add_worksheet("Summary")
     _page(ws, school, term_year)
     _widths(ws, FRONT_WIDTHS)
     ws.write_string(0, 0, f"{school}", w.title)
     ws.write_string(1, 0, f"SEN provision: summary for governors, {term_year}", w.h2)
+    w.paragraph(ws, 2, FRONT_WIDTHS, produced, w.note)     # when, and who to ask
     head = tables[T_HEADLINE]
     r = 3
     for _, line in head[head["Text"].isna()].iterrows():

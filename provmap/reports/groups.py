@@ -31,8 +31,9 @@ from ..numbers.rollup import Rollup
 from ..values import format_age, format_money, plural
 from ..words import count_words, date_words, need_words, number_words, year_group_words
 from ..write.batch import write_many
+from ..write import fit
 from ..write.names import OutsideFolder, file_name, group_plan_file, inside
-from ..write.pages import (Formats, Look, Page, column_px, lines_in, outcome_format,
+from ..write.pages import (FONT, SIZE, Formats, Look, Page, outcome_format, span_pt,
                            write_document)
 from ..write.pdf import PdfUnavailable, convert_to_pdf
 from .redact import Redactor
@@ -42,8 +43,9 @@ __all__ = ["GroupsRefused", "NoGroups", "PdfUnavailable", "PlansWritten", "plan_
 
 TITLE = "Group Intervention Plan"
 #: Seven columns, the review table's: Pupil, Pre, Plan, Post, Plan, Progress, Further
-#: action?  100 characters across: LibreOffice fits them to portrait A4 at about 92%, so the
-#: text prints at 10 pt and the smallest (a heading's note) at 9.2 pt (docs/printing.md).
+#: action?  100 characters across: the page engine prints them on portrait A4 at 91% (the
+#: largest scale at which LibreOffice, the wider, fits them), so the text prints at 10 pt and
+#: the smallest (a heading's note) at 9.1 pt (docs/printing.md).
 WIDTHS = [15.0, 8.0, 28.0, 8.0, 11.0, 17.0, 13.0]
 LAST = len(WIDTHS) - 1
 LOOK = Look(title_pt=26, merged_bands=True, section_pt=19, space_pt=5, centred=True,
@@ -258,11 +260,12 @@ def _pair_row(page: Page, cells: Sequence[tuple[str, str]], keep: bool = True,
 
 
 def _label_lines(label: str) -> list[str]:
-    """A label wrapped to its column, a line each (as :func:`lines_in` measures it)."""
+    """A label wrapped to its column, a line each (as :func:`provmap.write.fit.lines`
+    measures it, like every row of the page)."""
     lines: list[str] = []
     for word in label.split():
         joined = f"{lines[-1]} {word}" if lines else word
-        if lines and lines_in(joined, column_px(WIDTHS[0]), bold=True) == 1:
+        if lines and fit.lines(joined, span_pt(WIDTHS[:1]), SIZE, FONT, bold=True) == 1:
             lines[-1] = joined
         else:
             lines.append(word)

@@ -18,6 +18,8 @@ from typing import Any, Callable, Iterable, Sequence
 
 import xlsxwriter
 
+from ..glossary import codes_in
+from ..model import Settings
 from ..schema import QFT
 from ..values import format_money
 from ..words import (NOT_RECORDED, attendance_words, date_words, need_words,
@@ -28,15 +30,17 @@ from ..write.pages import Formats, Look, Page, Row, outcome_format, write_docume
 from ..write.pdf import PdfUnavailable, convert_to_pdf
 from .pop_data import PROFILE_AREAS, SUPPORT_COLUMNS, PopData, PupilIndex, find_pupil, pop_data
 
-__all__ = ["PdfUnavailable", "PopData", "convert_to_pdf", "pop_data", "render_pop",
-           "write_pop", "write_pops", "pop_filename"]
+__all__ = ["PdfUnavailable", "PopData", "convert_to_pdf", "key_to_codes", "pop_data",
+           "render_pop", "write_pop", "write_pops", "pop_filename"]
 
 # --------------------------------------------------------------------------------------
 # Rendering: PopData -> workbook
 # --------------------------------------------------------------------------------------
 
 TITLE = "Pupil Overview of Provision"
-WIDTHS = [22.0] + [10.5] * 12                 # the term / label column, then a grid B..M
+#: The term / label column, then a grid B..M: landscape A4 at 100% as LibreOffice prints
+#: it (its columns are the wider), so the POP's 11 pt text prints at 11 pt, its notes at 10.
+WIDTHS = [19.0] + [9.3] * 12
 LAST_COL = len(WIDTHS) - 1
 #: The POP's bands are merged across the page (it is read on paper and on screen).
 LOOK = Look(title_pt=30, merged_bands=True, section_pt=24, space_pt=10, centred=True)
@@ -57,7 +61,7 @@ def render_pop(data: PopData, path: Path, *, costs: bool = True) -> Path:
 
 def _term_label(rows: Sequence[Row], term: str) -> None:
     """The term's name at the top of `rows` in the Term column, drawn as one cell that a
-    page may still break inside."""
+    page may still break inside: a row that starts a page says "<term> (continued)"."""
     last = len(rows) - 1
     for i, row in enumerate(rows):
         fmt = f"term:{int(i == 0)}{int(i == last)}"
@@ -65,6 +69,8 @@ def _term_label(rows: Sequence[Row], term: str) -> None:
             row.text(0, 0, term, fmt)
         else:
             row.blank(0, fmt)
+            if row.starts:                   # a page may break above this row
+                row.continued(0, f"{term} (continued)", f"term:1{int(i == last)}")
 
 
 def _render(wb: xlsxwriter.Workbook, formats: Formats, d: PopData, costs: bool) -> None:
@@ -73,6 +79,8 @@ def _render(wb: xlsxwriter.Workbook, formats: Formats, d: PopData, costs: bool) 
     s.para(f"Academic year {d.academic_year}, up to the {d.term} term. This is a working "
            "document: it changes through the year. If you have any questions, please speak "
            "to your child's class teacher.", "intro")
+    if d.produced:
+        s.para(d.produced, "intro", keep=True)
 
     # 1. The pupil
     s.section("1. About me")
@@ -169,12 +177,13 @@ def _render(wb: xlsxwriter.Workbook, formats: Formats, d: PopData, costs: bool) 
             year_cost += t.cost
             s.row(keep=True).text(0, 12, f"Cost of support in the {t.term} term: "
                                   f"{format_money(t.cost)}", "total")
-    if costs and len(d.terms) > 1:
-        s.row().text(0, 12, f"Cost of support in {d.academic_year} so far: "
-                     f"{format_money(year_cost)}", "total")
+    if costs and len(d.terms) > 1:               # with the last term's, never alone
+        s.row(keep=True).text(0, 12, f"Cost of support in {d.academic_year} so far: "
+                              f"{format_money(year_cost)}", "total")
     if costs and any_uncosted:
-        s.row().text(0, 12, "Some support could not be costed yet because the provision map "
-                     "has a problem to fix on that row; the SENCo will complete it.", "intro")
+        s.row(keep=True).text(0, 12, "Some support could not be costed yet because the "
+                              "provision map has a problem to fix on that row; the SENCo "
+                              "will complete it.", "intro")
 
     # 5. Targets
     s.section("5. My targets", "2 or 3 each term, set with you and your child")
@@ -212,7 +221,30 @@ def _render(wb: xlsxwriter.Workbook, formats: Formats, d: PopData, costs: bool) 
                                (attendance_words(t.attendance), t.reading, t.writing,
                                 t.maths)):
             row.text(c0, c1, v or NOT_YET, "text" if v else "muted")
+    key_to_codes(s, d.settings, KEY_TITLE)
     s.finish()
+
+
+KEY_TITLE = "What the short forms mean"
+
+
+def key_to_codes(page: Page, settings: Settings | None, title: str,
+                 texts: Sequence[str] | None = None) -> None:
+    """A section at the end of `page` explaining each code the document prints (`WTS`,
+    `HLTA`, `SDQ` ...; `texts`, by default the page's own), from the school's glossary
+    (the common codes and its Settings rows), two to a row: none when it prints none."""
+    key = codes_in(page.texts() if texts is None else texts, settings) \
+        if settings is not None else []
+    if not key:
+        return
+    page.section(title)
+    widths = [page.span(0, c) for c in range(page.last + 1)]
+    half = min(range(1, page.last + 1), key=lambda c: abs(2 * widths[c - 1] - widths[-1]))
+    for i in range(0, len(key), 2):             # the left entry in columns 0..half-1
+        row = page.row(keep=True)               # the key stays whole, with its heading
+        for (code, meaning), (c0, c1) in zip(key[i:i + 2], ((0, half - 1),
+                                                            (half, page.last))):
+            row.rich(c0, c1, [("code_font", code), ("body_font", f": {meaning}")], "para")
 
 
 # --------------------------------------------------------------------------------------

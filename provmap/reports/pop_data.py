@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable
 
+from ..glossary import produced_by
+from ..model import Settings
 from ..schema import (
     AREA,
     C_AND_I,
@@ -114,6 +116,8 @@ class PopData:
     professionals: tuple[tuple[str | None, str | None, date | None, date | None, str | None],
                          ...]                    # name, role or service, since, latest report, notes
     terms: tuple[TermData, ...] = field(default=())
+    produced: str = ""              # "Produced on 30 November 2026 by <school> (SENCo: ...)."
+    settings: Settings | None = None    # the school's (its glossary: a key to the codes)
 
     @property
     def name(self) -> str:
@@ -231,6 +235,7 @@ class PupilIndex:
             for rec in rows.to_dict("records"):
                 self.costed[(str(rec.get("sheet")), int(rec.get("row")))] = rec
         self.redact = _Redactor(m.pupils.values() if register is None else register)
+        self.produced = produced_by(m.settings, getattr(rollup, "today", None) or date.today())
 
     def pop_data(self, upn: str) -> PopData:
         m = self.map
@@ -291,7 +296,8 @@ class PupilIndex:
             year_group=p.year_group, class_name=p.class_name, sen_status=p.sen_status,
             primary_need=p.primary_need, secondary_need=p.secondary_need,
             parent_carer=p.parent_carer, language_at_home=p.language_at_home,
-            profiles=tuple(prof_out), professionals=professionals, terms=tuple(terms))
+            profiles=tuple(prof_out), professionals=professionals, terms=tuple(terms),
+            produced=self.produced, settings=s)
 
     def _entry(self, r: Any, red) -> SupportEntry:
         """One provision row as the parent sees it; the rollup's resolved values win."""

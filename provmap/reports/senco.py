@@ -23,6 +23,7 @@ import xlsxwriter
 from ..numbers.rollup import (FLAG_MISSING, FLAG_NO_PROGRESS, FLAG_NO_PROVISION, FLAG_PROVISION,
                        FLAG_THRESHOLD, Rollup)
 from ..glossary import codes_in, produced_by
+from ..numbers.disclosure import printed_ratio
 from ..write import fit, page
 from ..write.names import inside, report_filename
 from ..write.book import open_book
@@ -127,7 +128,8 @@ class _Writer:
                    repeat=2, group_starts=("Provisions",),
                    intro=f"Every pupil with provision this year, and every K/E pupil; "
                          f"costs for {', '.join(r.terms)}.")
-        self.table("By provision", r.by_provision, highlight={"Flag"},
+        self.table("By provision", _printed_ratios(r.by_provision, s.impact_bands),
+                   highlight={"Flag"},
                    order=_BY_PROVISION_ORDER, group_starts=("Measure",),
                    intro=f"{r.term}: cost is the sum of pupils' shares; ratio gain for "
                          "months measures, effect size for standardised scores.",
@@ -533,6 +535,18 @@ def _spend(widths: list[float], needs: list[float], on_page: Iterable[int],
         if fit.columns_pt(widths[i] for i in on_page) > room:
             widths[c] -= 1
             return
+
+
+RATIO = "Ratio gain (months measures)"
+
+
+def _printed_ratios(df: pd.DataFrame, bands: tuple[tuple[float, str], ...]) -> pd.DataFrame:
+    """The ratio gains as printed (``0.00``) by the one rule the published reports use: two
+    decimals, never rounded up to the start of a band, so the Impact beside each agrees
+    (1.996 prints 1.99 beside "modest", not 2.00)."""
+    if RATIO not in df.columns:
+        return df
+    return df.assign(**{RATIO: [printed_ratio(x, bands) for x in df[RATIO]]})
 
 
 def _is_number(values: np.ndarray, c: int) -> bool:

@@ -22,11 +22,14 @@ from ..write.batch import write_many
 from ..write.names import file_name, inside, pupil_file
 from ..write.pages import Formats, Page, outcome_format, write_document
 from ..write.pdf import convert_to_pdf
-from .evidence import professionals_sheet
+from .evidence import KEY_TITLE, finish_pack, professionals_sheet, ratio_words
 from .pop_data import PROFILE_AREAS
 from .pupil_years import TYPE_WORDS, PupilYears, chosen, useful_or_better
 
 TITLE = "Transition"
+#: The Profile is a one-page profile: when a little too long for a page at 100% it prints
+#: smaller, down to 86% (its 11 pt text at 9.5 pt), rather than over two pages.
+ONE_PAGE_FROM = 86
 
 
 def transition_folder(hist: History) -> str:
@@ -56,7 +59,7 @@ def what_works(d: PupilYears) -> list[list]:
         if e.outcome == "Achieved":
             why.append("Outcome: Achieved")
         if useful_or_better(e, y.impact_bands):
-            why.append(f"Ratio gain {e.ratio_gain:.2f} ({e.impact})")
+            why.append(f"Ratio gain {ratio_words(e, y.impact_bands)}")
         if why:
             rows.append([e.provision, f"{t.term} {y.academic_year}", "; ".join(why),
                          e.progress, e.comments])
@@ -75,34 +78,48 @@ def strategies(d: PupilYears) -> list[list]:
     return list(seen.values())
 
 
-def _profile(wb, f: Formats, d: PupilYears) -> None:
+def _profile(wb, f: Formats, d: PupilYears) -> Page:
     p = d.latest.pop
-    doc = Page(wb, f, "Profile", [24, 22, 22, 22, 22, 24], school=d.school,
-               title=f"Transition: {p.name}", footer=f"{p.name}: transition")
+    doc = Page(wb, f, "Profile", [26, 22, 20, 24, 20, 24], school=d.school,
+               title=f"Transition: {p.name}", footer=f"{p.name}: transition",
+               one_page_from=ONE_PAGE_FROM)
     doc.para(f"For the SENCo of {p.name}'s next school, from {d.school}'s provision maps "
              f"({', '.join(y.academic_year for y in d.years)}).", "intro")
+    if p.produced:
+        doc.para(p.produced, "intro", keep=True)
     doc.section("About me")
-    doc.pairs([("Name", p.name), ("UPN", p.upn),
-               ("Date of birth", date_words(p.date_of_birth) if p.date_of_birth else None),
-               ("Year group and class", f"{year_group_words(p.year_group)}, class "
-                f"{p.class_name or 'not recorded'} ({p.academic_year})"),
-               ("SEN status", status_words(p.sen_status) if p.sen_status else None),
-               ("Primary need", need_and_area(p.primary_need)),
-               ("Secondary need", need_words(p.secondary_need)),
-               ("Parent/carer", p.parent_carer), ("Language at home", p.language_at_home)])
+    about = [("Name", p.name), ("UPN", p.upn),
+             ("Date of birth", date_words(p.date_of_birth) if p.date_of_birth else None),
+             ("SEN status", status_words(p.sen_status) if p.sen_status else None),
+             ("Year group and class", f"{year_group_words(p.year_group)}, class "
+              f"{p.class_name or 'not recorded'} ({p.academic_year})"),
+             ("Parent/carer", p.parent_carer),
+             ("Primary need", need_and_area(p.primary_need)),
+             ("Language at home", p.language_at_home),
+             ("Secondary need", need_words(p.secondary_need))]
+    if not d.professionals:                   # a line here, not a page of its own
+        about.append(("Outside professionals", "None recorded in the years given"))
+    doc.pairs_across(about, [((0, 0), (1, 2)), ((3, 3), (4, 5))])   # two to a row
 
     doc.section("What works for me")
     works = what_works(d)
     if works:
-        doc.table(["Provision", "When", "Why we say it works", "Progress", "What staff noted"],
-                  works, spans=[(0, 0), (1, 1), (2, 2), (3, 4), (5, 5)])
+        noted = any(r[4] for r in works)      # "What staff noted" only when they noted any
+        doc.table(["Provision", "When", "Why we say it works", "Progress"]
+                  + (["What staff noted"] if noted else []),
+                  [r if noted else r[:4] for r in works],
+                  spans=[(0, 0), (1, 1), (2, 2), (3, 4), (5, 5)] if noted else
+                  [(0, 0), (1, 1), (2, 2), (3, 5)])
     else:
         doc.para("No provision is recorded with the outcome Achieved or an impact of useful "
                  "or better.", "intro")
     ways = strategies(d)
     if ways:
         doc.sub(f"How staff support me in class ({d.latest.academic_year})")
-        doc.table(["Strategy", "What staff noted"], ways, spans=[(0, 1), (2, 5)])
+        if any(note for _, note in ways):
+            doc.table(["Strategy", "What staff noted"], ways, spans=[(0, 1), (2, 5)])
+        else:
+            doc.table(["Strategy"], [[way] for way, _ in ways], spans=[(0, 5)])
 
     doc.section("What I find hard")
     profiles = _latest_profiles(d)
@@ -126,7 +143,7 @@ def _profile(wb, f: Formats, d: PupilYears) -> None:
                   spans=[(0, 3), (4, 5)])
     else:
         doc.para(f"No targets are recorded in {d.latest.academic_year}.", "intro")
-    doc.finish()
+    return doc
 
 
 def _latest_profiles(d: PupilYears):
@@ -143,9 +160,11 @@ def _current_targets(d: PupilYears):
     return None
 
 
-def _provision(wb, f: Formats, d: PupilYears, costs: bool) -> None:
+def _provision(wb, f: Formats, d: PupilYears, costs: bool) -> Page:
     p = d.latest.pop
-    widths = [15, 12, 26, 20, 40, 16] + ([14] if costs else [])
+    # "How often" wide enough for most on one line: the years follow one another, not a
+    # page each
+    widths = [13, 11, 22, 18, 40, 16, 14] if costs else [13, 11, 24, 20, 48, 16]
     doc = Page(wb, f, "Provision", widths, school=d.school,
                title=f"Provision by year and term: {p.name}", footer=f"{p.name}: transition")
     heads = ["Academic year", "Term", "Provision", "Type", "How often", "Outcome"]
@@ -175,14 +194,14 @@ def _provision(wb, f: Formats, d: PupilYears, costs: bool) -> None:
                      f"{y.academic_year} provision map, so {'they are' if n != 1 else 'it is'}"
                      " left out of the school's numbers" + (" and costs" if costs else "")
                      + ".", "intro", keep=True)
-    doc.finish()
+    return doc
 
 
-def _professionals(wb, f: Formats, d: PupilYears) -> None:
-    professionals_sheet(wb, f, d, "transition")
+def _professionals(wb, f: Formats, d: PupilYears) -> Page:
+    return professionals_sheet(wb, f, d, "transition")
 
 
-def _attendance(wb, f: Formats, d: PupilYears) -> None:
+def _attendance(wb, f: Formats, d: PupilYears) -> Page:
     p = d.latest.pop
     y = d.latest
     doc = Page(wb, f, "Attendance", [18, 16, 30, 30, 30], school=d.school,
@@ -194,14 +213,20 @@ def _attendance(wb, f: Formats, d: PupilYears) -> None:
         doc.table(["Term", "Attendance", "Reading", "Writing", "Maths"], rows)
     else:
         doc.para(f"No termly review is recorded in {y.academic_year}.", "intro")
-    doc.finish()
+    return doc
 
 
 def render_transition(d: PupilYears, path: Path | str, *, costs: bool = False) -> Path:
-    """Write one pupil's transition pack to `path`, whole or not at all."""
-    return write_document(path, school=d.school, title=TITLE, parts=[
-        lambda wb, f: _profile(wb, f, d), lambda wb, f: _provision(wb, f, d, costs),
-        lambda wb, f: _professionals(wb, f, d), lambda wb, f: _attendance(wb, f, d)])
+    """Write one pupil's transition pack to `path`, whole or not at all: the Profile (with
+    a key to the codes the pack prints), Provision, Professionals (when any are recorded;
+    else a line on the Profile) and Attendance."""
+    def pack(wb, f: Formats) -> None:
+        pages = [_profile(wb, f, d), _provision(wb, f, d, costs)]
+        if d.professionals:
+            pages.append(_professionals(wb, f, d))
+        pages.append(_attendance(wb, f, d))
+        finish_pack(pages, d, KEY_TITLE)
+    return write_document(path, school=d.school, title=TITLE, parts=[pack])
 
 
 def _render_item(item: tuple[PupilYears, bool], out_dir: str) -> str:

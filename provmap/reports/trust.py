@@ -12,10 +12,12 @@ governors' report runs (:func:`provmap.numbers.disclosure.refuse_if_identifying`
 from __future__ import annotations
 
 import math
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
+from ..glossary import long_date
 from ..numbers import disclosure as dc
 from ..numbers.trust import ALL, TOTAL, TrustReport
 from ..schema import FIRST_BAND
@@ -101,6 +103,10 @@ def _summary(wb, w: Cells, report: TrustReport) -> None:
     ws.write_string(0, 0, report.name, w.title)
     ws.write_string(1, 0, f"SEN provision across the trust's schools, {report.term} "
                     f"{report.year}", w.h2)
+    schools = [s for s in report.schools["School"] if s != TOTAL]
+    w.paragraph(ws, 2, SUMMARY_WIDTHS, f"Produced on {long_date(date.today())} for "
+                f"{report.name}, from the provision maps of {len(schools)} "
+                f"school{'s' if len(schools) != 1 else ''}.", w.note)
     r = 3
     for _, line in report.summary.iterrows():
         item, v = str(line["Item"]), line["Value"]
@@ -112,7 +118,6 @@ def _summary(wb, w: Cells, report: TrustReport) -> None:
         else:
             w.cell(ws, r, 2, v, kind)
         r += 1
-    schools = [s for s in report.schools["School"] if s != TOTAL]
     r += 1
     ws.write_string(r, 0, "Schools included", w.h2)
     r += 1

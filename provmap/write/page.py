@@ -8,6 +8,8 @@ the code character.
 
 from __future__ import annotations
 
+from typing import Sequence
+
 A4 = 9                                # Excel's paper size code
 Sections = tuple[str, str, str]       # left, centre, right
 PAGE_NUMBERS: Sections = ("", "Page &P of &N", "")
@@ -47,6 +49,35 @@ def a4(ws, *, landscape: bool, header: Sections, footer: Sections = PAGE_NUMBERS
 
 A4_PT = (297 / 25.4 * 72, 210 / 25.4 * 72)     # long side, short side, in points
 DEFAULT_ROW_PT = 15.0
+SLACK_PT = 6.0                                  # a page is planned this much short (rounding)
+
+
+def room_pt(*, landscape: bool, margins: dict[str, float], scale: float = 1.0) -> tuple[float, float]:
+    """The width and height a sheet's columns and rows may take on one A4 page inside
+    `margins` (inches), in the sheet's own points at print `scale` (1.0 is 100%)."""
+    page_w, page_h = A4_PT if landscape else A4_PT[::-1]
+    return ((page_w - (margins["left"] + margins["right"]) * 72) / scale,
+            (page_h - (margins["top"] + margins["bottom"]) * 72) / scale)
+
+
+def paginate(units: Sequence[float], room: float, *, used: float = 0.0,
+             again: Sequence[float] | None = None) -> list[int]:
+    """Where pages break: the indices of the `units` (heights of rows that stay on one page,
+    top to bottom) that start a new page, each page `room` tall, the first already holding
+    `used`.  ``again[k]``: the height repeated atop the page unit k starts (a table's
+    heading row).  A unit taller than a page still splits, where the page ends.
+
+    The one pagination: the page engine's documents, the SENCo rollup and the staff
+    workbook all break their pages here."""
+    starts: list[int] = []
+    for k, h in enumerate(units):
+        if used + h > room and used > 0:
+            starts.append(k)
+            used = again[k] if again is not None else 0.0
+        used += h
+        while used > room:
+            used -= room
+    return starts
 
 
 def keep_together(heights: dict[int, float], units: list[int], end: int, *, width_pt: float,
@@ -60,22 +91,14 @@ def keep_together(heights: dict[int, float], units: list[int], end: int, *, widt
     first unit that are not title rows (a sheet's title) take room on the first page only.
     A unit taller than a page splits anyway.
     """
-    page_w, page_h = A4_PT if landscape else A4_PT[::-1]
-    page_w -= (margins["left"] + margins["right"]) * 72
-    page_h -= (margins["top"] + margins["bottom"]) * 72
-    scale = min(1.0, page_w / width_pt)
+    page_w, _ = room_pt(landscape=landscape, margins=margins)
+    _, page_h = room_pt(landscape=landscape, margins=margins,
+                        scale=min(1.0, page_w / width_pt))
     height = lambda r: heights.get(r, DEFAULT_ROW_PT)  # noqa: E731
-    titles = sum(height(r) for r in title_rows)
-    room = page_h / scale - titles - 6      # a little slack for rounding
+    room = page_h - sum(height(r) for r in title_rows) - SLACK_PT
     bounds = sorted(set(u for u in units if u > title_rows[-1])) + [end]
-    breaks: list[int] = []
-    used = sum(height(r) for r in range(bounds[0]) if r not in title_rows)   # the first page
-    for start, stop in zip(bounds, bounds[1:]):
-        h = sum(height(r) for r in range(start, stop))
-        if used + h > room and used > 0:
-            breaks.append(start)
-            used = 0
-        used += h
-        while used > room:
-            used -= room
-    return breaks
+    first = sum(height(r) for r in range(bounds[0]) if r not in title_rows)
+    spans = list(zip(bounds, bounds[1:]))
+    starts = paginate([sum(height(r) for r in range(a, b)) for a, b in spans], room,
+                      used=first)
+    return [spans[k][0] for k in starts]

@@ -19,9 +19,13 @@ and a title repeated at the top of every printed page::
     write_document(path, school=school, title="SEN support evidence", parts=[summary])
 
 Why a layout engine and not cell writes: XlsxWriter cannot measure wrapped text, so every
-row's height is estimated from its text (:func:`lines_in`); and Excel and LibreOffice break
-pages wherever a page fills.  A Page holds its rows until :meth:`Page.finish`, when every
-height is known, then places manual page breaks by these rules:
+row's height is worked out from its text with :mod:`provmap.write.fit` (the measure every
+sheet provmap writes uses); and Excel and LibreOffice break pages wherever a page fills.
+A page prints at a fixed scale (:func:`print_scale`: 100% when its columns fit A4 as
+LibreOffice, the wider, prints them), because Excel ignores manual page breaks on a sheet
+fitted to a page, and a fixed scale gives both programs the same page.  A Page holds its
+rows until :meth:`Page.finish`, when every height is known, then places manual page breaks
+(with :func:`provmap.write.page.paginate`, the one pagination) by these rules:
 
 - rows are laid out in *blocks*: each :meth:`Page.row` starts one, ``row(keep=True)`` joins
   the block before (a term's targets, a total under its rows); a block never straddles two
@@ -30,7 +34,9 @@ height is known, then places manual page breaks by these rules:
   so no page ends with a heading;
 - a table that continues on a new page repeats its heading row at the top of that page;
 - a table never leaves one of its rows alone on a page: when its first or last block is a
-  single row, it is kept with its neighbour.
+  single row, it is kept with its neighbour;
+- a row may say what a cell shows when the row starts a page (:meth:`Row.continued`: a
+  term's name and "(continued)").
 
 Formats are the house style (:class:`Formats`): Arial 11, teal headings, bordered cells,
 made once per workbook, on first use.  Every text is written as a string, never a formula
@@ -48,6 +54,7 @@ from typing import Any, Callable, Sequence
 import xlsxwriter
 from xlsxwriter.format import Format
 
+from . import fit
 from . import page as print_setup
 from .atomic import atomic_write
 from .book import open_book
@@ -66,10 +73,6 @@ MONEY = "£#,##0.00"
 #: How far a target was met, as a fill (a target not yet reviewed is muted text instead).
 OUTCOME_FILL = {"Achieved": "#E2F0D9", "Partly achieved": "#FFF2CC", "Not achieved": "#F2F2F2"}
 
-LINE_PT = 13.0                # height of one wrapped line of 11 pt text
-PAD_PT = 5.0                  # and the space around it in a cell
-CHAR_PX = 7.2     # Arial 11's average character (letters, digits, spaces) is ~0.49 em, about
-                  # 7.2 px at 96 dpi; measured on LibreOffice renders with Liberation Sans
 MAX_ROW_PT = 409.0            # Excel's tallest row
 DEFAULT_ROW_PT = 15.0         # a row whose height is not set
 MARGINS_IN = {"left": 0.4, "right": 0.4, "top": 0.7, "bottom": 0.6}
@@ -114,6 +117,7 @@ FORMATS: dict[str, dict[str, Any]] = {
     "rule": {**_BASE, "bottom": 1, "bottom_color": GREY_TEXT},
     "bold_font": {"font_name": FONT, "font_size": SIZE, "bold": True, "font_color": TEAL},
     "body_font": {"font_name": FONT, "font_size": SIZE},
+    "code_font": {"font_name": FONT, "font_size": SIZE, "bold": True},
     "money": {**_CELL, "num_format": MONEY},
     "money_bold": {**_CELL, "num_format": MONEY, "bold": True, "bg_color": PALE},
     "number": {**_CELL, "num_format": "0.##", "align": "left"},
@@ -161,61 +165,16 @@ def _font(name: str) -> tuple[bool, float]:
 
 # --------------------------------------------------------------------------- text heights
 
-def column_px(width: float) -> float:
-    """A column's width in pixels (Excel: 7 px per character unit, plus 5 px of padding)."""
-    return width * 7 + 5
+def span_pt(widths: Sequence[float]) -> float:
+    """The width wrapped text has in cells merged across columns of `widths`, in points
+    (Excel's pixels: the narrower, so a row is tall enough in both programs)."""
+    return sum(fit.column_px(w) for w in widths) / fit.PX_PER_PT
 
 
-_LINES: dict[tuple[str, int], int] = {}
-
-
-def lines_in(text: str, width_px: float, *, bold: bool = False, size: float = SIZE) -> int:
-    """How many lines `text` wraps to in a cell `width_px` wide.
-
-    XlsxWriter cannot autofit row heights for wrapped text, so they are estimated: a greedy
-    word wrap at a conservative average character width for Arial (wider when bold or
-    larger), so text is never cut off; at worst a row has a little spare space.
-    """
-    return _lines(text, _per_line(width_px, bold, size))
-
-
-def _per_line(width_px: float, bold: bool, size: float) -> int:
-    """Characters that fit on one line of a cell `width_px` wide."""
-    char_px = CHAR_PX * (size / SIZE) * (1.08 if bold else 1.0)
-    return max(1, int((width_px - 8) / char_px))
-
-
-def _lines(text: str, per_line: int) -> int:
-    key = (text, per_line)
-    n = _LINES.get(key)
-    if n is None:
-        n = _wrap(text, per_line)
-        if len(_LINES) < 20_000:                 # many texts repeat ("Not recorded yet")
-            _LINES[key] = n
-    return n
-
-
-def _wrap(text: str, per_line: int) -> int:
-    lines = 0
-    for para in text.split("\n"):
-        n, used = 1, 0
-        for word in para.split():
-            w = len(word)
-            if used and used + 1 + w <= per_line:
-                used += 1 + w
-                continue
-            if used:
-                n, used = n + 1, 0
-            while w > per_line:                 # a very long word is broken across lines
-                n, w = n + 1, w - per_line
-            used = w
-        lines += n
-    return max(1, lines)
-
-
-def text_height(lines: int, size: float = SIZE) -> float:
-    """Points for `lines` lines of text at `size` points, with the cell's padding."""
-    return lines * LINE_PT * size / SIZE + PAD_PT
+def text_pt(lines: int, size: float = SIZE) -> float:
+    """Points for `lines` lines of `size`-point text with the cell's padding (fit.py's
+    measure, like every other sheet provmap writes)."""
+    return fit.row_pt(lines, size, FONT)
 
 
 # --------------------------------------------------------------------------- a document
@@ -264,7 +223,7 @@ class Row:
     """One row of a page.  Cells span columns ``c0..c1`` (merged when wider than one);
     the row is as tall as its tallest text."""
 
-    __slots__ = ("page", "n", "height", "starts", "glue", "table", "at")
+    __slots__ = ("page", "n", "height", "starts", "glue", "table", "at", "again")
 
     def __init__(self, page: "Page", starts: bool, table: "Table | None"):
         self.page = page
@@ -274,6 +233,7 @@ class Row:
         self.glue = False                 # this row's block stays with the next block
         self.table = table
         self.at = -1                      # the sheet row, once laid out
+        self.again: tuple[int, int, str, Format] | None = None   # see `continued`
 
     def tall(self, points: float) -> "Row":
         """At least `points` high."""
@@ -283,9 +243,9 @@ class Row:
     def text(self, c0: int, c1: int, text: str, fmt: str = "text") -> "Row":
         """Text across columns c0..c1, always a string (never a formula)."""
         p = self.page
-        f, per_line, size = p.cell_look(fmt, c0, c1)
+        f, width, size, bold = p.cell_look(fmt, c0, c1)
         p.ops.append((_TEXT, self, c0, c1, text, f))
-        return self.tall(text_height(_lines(text, per_line), size))
+        return self.tall(text_pt(fit.lines(text, width, size, FONT, bold), size))
 
     def rich(self, c0: int, c1: int, runs: Sequence[tuple[str, str]], fmt: str = "text") -> "Row":
         """Runs of text in different fonts, e.g. ``[("bold_font", name), ("body_font",
@@ -295,16 +255,16 @@ class Row:
         for font, run in runs:
             args += [p.formats[font], run]
         p.ops.append((_RICH, self, c0, c1, args, p.formats[fmt]))
-        width = p.px(c0, c1)
+        width = p.span(c0, c1)
         lines, line, line_font = 0, "", runs[0][0]
         for font, run in runs:
             for i, piece in enumerate(run.split("\n")):
                 if i:
-                    lines += lines_in(line, width, bold=_font(line_font)[0])
+                    lines += fit.lines(line, width, SIZE, FONT, _font(line_font)[0])
                     line, line_font = "", font
                 line += piece
-        lines += lines_in(line, width, bold=_font(line_font)[0])
-        return self.tall(text_height(lines))
+        lines += fit.lines(line, width, SIZE, FONT, _font(line_font)[0])
+        return self.tall(text_pt(lines))
 
     def value(self, c0: int, c1: int, value: Any, fmt: str = "text") -> "Row":
         """A value across columns c0..c1: text as a string (True/False as Yes/No, None as
@@ -319,12 +279,21 @@ class Row:
         else:
             value = float(value)
         p.ops.append((_VALUE, self, c0, c1, value, p.formats[fmt]))
-        return self.tall(text_height(1))
+        return self.tall(text_pt(1))
 
     def blank(self, c: int, fmt: str) -> "Row":
         """A formatted empty cell (the borders of a label that spans several rows)."""
         self.page.ops.append((_BLANK, self, c, c, None, self.page.formats[fmt]))
         return self
+
+    def continued(self, c: int, text: str, fmt: str) -> "Row":
+        """What column `c` shows instead when this row is the first of a page (a term's
+        name and "(continued)" where its rows go on over a page break); the row is tall
+        enough for it either way."""
+        p = self.page
+        f, width, size, bold = p.cell_look(fmt, c, c)
+        self.again = (c, c, text, f)
+        return self.tall(text_pt(fit.lines(text, width, size, FONT, bold), size))
 
 
 class Table:
@@ -356,12 +325,16 @@ class Page:
 
     def __init__(self, wb: xlsxwriter.Workbook, formats: Formats, name: str,
                  widths: Sequence[float], *, school: str, title: str, footer: str,
-                 look: Look = Look()):
+                 look: Look = Look(), one_page_from: int | None = None):
+        """``one_page_from``: a sheet read as one page (a one-page profile) prints on one
+        page at a smaller scale, down to this per cent, when it is a little too long."""
         self.wb, self.formats, self.look = wb, formats, look
+        self.one_page_from = one_page_from
         self.widths = list(widths)
         self.last = len(widths) - 1
-        self._px = [column_px(w) for w in widths]
-        self._looks: dict[tuple[str, int, int], tuple[Format, int, float]] = {}
+        self._px = [fit.column_px(w) for w in widths]
+        self._looks: dict[tuple[str, int, int], tuple[Format, float, float, bool]] = {}
+        self.scale = print_scale(widths, landscape=look.landscape)
         self.ws = ws = wb.add_worksheet(name, worksheet_class=SHEET)
         for c, w in enumerate(widths):
             ws.set_column(c, c, w)
@@ -370,6 +343,7 @@ class Page:
                        header=(print_setup.escape(school), "", "Confidential"),
                        footer=(print_setup.escape(footer), "", "Page &P of &N"),
                        margins=MARGINS_IN, header_margin=HEADER_MARGIN_IN)
+        ws.set_print_scale(self.scale)        # fixed: Excel ignores page breaks when fitting
         if look.centred:
             ws.center_horizontally()
         ws.repeat_rows(0, 1)
@@ -377,6 +351,7 @@ class Page:
         self.rows: list[Row] = []
         self.open_table: Table | None = None
         self.tables: list[Table] = []
+        self.wholes: list[list[int]] = []     # [first row, end) of sections kept whole
         self.titles = (Row(self, False, None), Row(self, False, None))
         for r, (row, text, fmt, points) in enumerate(
                 zip(self.titles, (school, title), ("school", "title"), (20, look.title_pt))):
@@ -387,19 +362,30 @@ class Page:
 
     # -- geometry
 
-    def px(self, c0: int, c1: int) -> float:
-        """Width in pixels of columns c0..c1."""
-        return sum(self._px[c0:c1 + 1])
+    def span(self, c0: int, c1: int) -> float:
+        """The width wrapped text has across columns c0..c1, in points (see
+        :func:`span_pt`)."""
+        return sum(self._px[c0:c1 + 1]) / fit.PX_PER_PT
 
-    def cell_look(self, fmt: str, c0: int, c1: int) -> tuple[Format, int, float]:
-        """A text cell's format, the characters a line of it holds, and its font size."""
+    def cell_look(self, fmt: str, c0: int, c1: int) -> tuple[Format, float, float, bool]:
+        """A text cell's format, the width its text wraps in (points), its font size and
+        whether it is bold."""
         key = (fmt, c0, c1)
         look = self._looks.get(key)
         if look is None:
             bold, size = _font(fmt)
-            look = self._looks[key] = (self.formats[fmt], _per_line(self.px(c0, c1), bold,
-                                                                    size), size)
+            look = self._looks[key] = (self.formats[fmt], self.span(c0, c1), size, bold)
         return look
+
+    def texts(self) -> list[str]:
+        """Every text written on the page so far (for a key to the codes it prints)."""
+        out = []
+        for kind, _, _, _, value, _ in self.ops:
+            if kind == _TEXT:
+                out.append(value)
+            elif kind == _RICH:
+                out.extend(v for v in value if isinstance(v, str))
+        return out
 
     # -- rows
 
@@ -435,16 +421,21 @@ class Page:
         """A gap, kept with the rows above it."""
         self.row(keep=True).tall(self.look.space_pt if points is None else points)
 
-    def section(self, title: str, note: str | None = None) -> None:
+    def section(self, title: str, note: str | None = None, *, whole: bool = False) -> None:
         """A heading band across the page (with a smaller `note` after it), kept with what
-        follows."""
+        follows.  ``whole``: the section (up to the next heading band) stays on one page
+        where it fits one (an evidence pack's term)."""
         self.end_table()
         if self.rows:
             self.space()
+        if self.wholes and self.wholes[-1][1] < 0:
+            self.wholes[-1][1] = len(self.rows)
         row = self.row()
         row.glue = True
         self._band(row, title, "section", note)
         row.tall(self.look.section_pt)
+        if whole:
+            self.wholes.append([row.n, -1])
 
     def sub(self, title: str) -> None:
         """A sub-heading: one cell of teal text, kept with what follows."""
@@ -469,11 +460,15 @@ class Page:
         self.tables.append(self.open_table)
         return row
 
-    def para(self, text: str, fmt: str = "para", *, keep: bool = False) -> None:
+    def para(self, text: str, fmt: str = "para", *, keep: bool = False,
+             with_next: bool = False) -> None:
         """A paragraph across the page; it ends a table.  ``keep``: on the same page as the
-        row above (a note under a table)."""
+        row above (a note under a table); ``with_next``: on the same page as what follows
+        (a sheet's opening words: never a page of their own)."""
         self.end_table()
-        self.row(keep=keep).text(0, self.last, text, fmt)
+        row = self.row(keep=keep)
+        row.text(0, self.last, text, fmt)
+        row.glue = row.glue or with_next
 
     def pairs(self, rows: Sequence[tuple[str, Any]], label_to: int = 1) -> None:
         """Label in columns 0..label_to, value across the rest; the rows stay together."""
@@ -484,6 +479,20 @@ class Page:
             muted = value in (None, "", "Not recorded")
             row.value(label_to + 1, self.last, "Not recorded" if muted else value,
                       "muted" if muted else "text")
+
+    def pairs_across(self, items: Sequence[tuple[str, Any]],
+                     spans: Sequence[tuple[tuple[int, int], tuple[int, int]]]) -> None:
+        """Label and value pairs, several to a row (`spans`: each pair's label columns and
+        value columns, left to right), filled across then down; the rows stay together."""
+        self.end_table()
+        per = len(spans)
+        for i in range(0, len(items), per):
+            row = self.row(keep=i > 0)
+            for (label, value), ((l0, l1), (v0, v1)) in zip(items[i:i + per], spans):
+                row.text(l0, l1, label, "label")
+                muted = value in (None, "", "Not recorded")
+                row.value(v0, v1, "Not recorded" if muted else value,
+                          "muted" if muted else "text")
 
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[Any]],
               spans: Sequence[tuple[int, int]] | None = None,
@@ -522,13 +531,21 @@ class Page:
 
     def finish(self) -> None:
         """Lay the rows out in pages, write them, set heights, page breaks and print area."""
-        breaks, copies = self._paginate()
+        if self.one_page_from is not None:
+            self._onto_one_page(self.one_page_from)
+        breaks, copies, tops = self._paginate()
         ws = self.ws
         for row in (*self.titles, *self.rows):
             if row.height is not None:
                 ws.set_row(row.at, row.height)
+        instead = {(row, row.again[0]) for row in tops if row.again is not None}
         for kind, row, c0, c1, value, f in self.ops:
+            if instead and (row, c0) in instead:
+                continue                      # a "continued" label takes this cell
             self._write(kind, row.at, c0, c1, value, f)
+        for row, c in instead:
+            _, c1, text, f = row.again
+            self._write(_TEXT, row.at, c, c1, text, f)
         for head, at in copies:               # a table's heading again, atop a new page
             for kind, row, c0, c1, value, f in self.ops:
                 if row is head:
@@ -567,9 +584,9 @@ class Page:
         """How many of the block's rows are the table's (a gap after it is not)."""
         return sum(1 for row in self.rows[block[0]:block[1]] if row.table is table)
 
-    def _paginate(self) -> tuple[list[int], list[tuple[Row, int]]]:
-        """Give every row its sheet row; return the page breaks and the heading rows
-        written again where a table continues on a new page."""
+    def _paginate(self) -> tuple[list[int], list[tuple[Row, int]], list[Row]]:
+        """Give every row its sheet row; return the page breaks, the heading rows written
+        again where a table continues on a new page, and the rows that start a page."""
         rows = self.rows
         height = [DEFAULT_ROW_PT if r.height is None else r.height for r in rows]
         starts = [i for i, r in enumerate(rows) if r.starts or i == 0]
@@ -594,36 +611,85 @@ class Page:
                 k += 1
             groups.append((a, blocks[k][1]))
             k += 1
+        room = self._room(self.scale)
+        if self.wholes:
+            groups = self._whole_sections(groups, height, room)
 
-        page_w, page_h = print_setup.A4_PT if self.look.landscape else print_setup.A4_PT[::-1]
-        page_w -= (MARGINS_IN["left"] + MARGINS_IN["right"]) * 72
-        page_h -= (MARGINS_IN["top"] + MARGINS_IN["bottom"]) * 72
-        scale = min(1.0, page_w / (self.px(0, self.last) * 0.75))
-        titles = sum(DEFAULT_ROW_PT if r.height is None else r.height for r in self.titles)
-        room = page_h / scale - titles - 6          # a little slack for rounding
+        heads: list[Row | None] = []               # the heading a page starting here repeats
+        for a, _ in groups:
+            t = rows[a].table
+            heads.append(t.head if t is not None and not t.whole and rows[a] is not t.head
+                         else None)
+        new_page = set(print_setup.paginate(
+            [sum(height[a:b]) for a, b in groups], room,
+            again=[(h.height or DEFAULT_ROW_PT) if h is not None else 0.0 for h in heads]))
 
         breaks: list[int] = []
         copies: list[tuple[Row, int]] = []
+        tops: list[Row] = []
         at = len(self.titles)
-        used = 0.0
-        for a, b in groups:
-            h = sum(height[a:b])
-            if used + h > room and used > 0:
+        for k, (a, b) in enumerate(groups):
+            if k in new_page:
                 breaks.append(at)
-                used = 0.0
-                t = rows[a].table
-                if t is not None and not t.whole and rows[a] is not t.head:
-                    copies.append((t.head, at))    # the table goes on: its heading again
+                tops.append(rows[a])
+                if heads[k] is not None:
+                    copies.append((heads[k], at))  # the table goes on: its heading again
                     at += 1
-                    used += t.head.height or DEFAULT_ROW_PT
             for i in range(a, b):
                 rows[i].at = at
                 at += 1
-            used += h
-            while used > room:
-                used -= room
-        return breaks, copies
+        return breaks, copies, tops
 
 
-__all__ = ["FORMATS", "Formats", "Look", "Page", "Row", "Table", "column_px", "lines_in",
-           "open_document", "outcome_format", "text_height", "write_document"]
+    def _room(self, scale: int) -> float:
+        """The height rows below the titles have on a page at `scale` per cent."""
+        titles = sum(DEFAULT_ROW_PT if r.height is None else r.height for r in self.titles)
+        _, page_h = print_setup.room_pt(landscape=self.look.landscape, margins=MARGINS_IN,
+                                        scale=scale / 100)
+        return page_h - titles - print_setup.SLACK_PT
+
+    def _onto_one_page(self, least: int) -> None:
+        """The largest scale from this page's down to `least` per cent at which every row
+        fits one page; the page's own scale when none does (or it fits already)."""
+        total = sum(DEFAULT_ROW_PT if r.height is None else r.height for r in self.rows)
+        for scale in range(self.scale, least - 1, -1):
+            if total <= self._room(scale):
+                if scale != self.scale:
+                    self.scale = scale
+                    self.ws.set_print_scale(scale)
+                return
+
+    def _whole_sections(self, groups: list[tuple[int, int]], height: list[float],
+                        room: float) -> list[tuple[int, int]]:
+        """The groups of rows with each whole section's made one, where it fits a page."""
+        out: list[tuple[int, int]] = []
+        wholes = [(a, len(self.rows) if b < 0 else b) for a, b in self.wholes]
+        i = 0
+        for a, b in wholes:
+            while i < len(groups) and groups[i][0] < a:
+                out.append(groups[i])
+                i += 1
+            inside = []
+            while i < len(groups) and groups[i][1] <= b:
+                inside.append(groups[i])
+                i += 1
+            if inside and inside[0][0] == a and sum(height[inside[0][0]:inside[-1][1]]) \
+                    <= room:
+                out.append((inside[0][0], inside[-1][1]))
+            else:
+                out += inside
+        return out + groups[i:]
+
+
+def print_scale(widths: Sequence[float], *, landscape: bool = True) -> int:
+    """The print scale (per cent, at most 100) at which columns of `widths` fit one A4 page
+    wide as LibreOffice prints them (the wider of the two programs).  A fixed scale, not
+    fit-to-width, so that Excel keeps the page breaks; the text prints at its size times
+    this."""
+    room, _ = print_setup.room_pt(landscape=landscape, margins=MARGINS_IN)
+    return max(10, min(100, int(100 * (room - 2) / fit.columns_pt(widths))))
+
+
+__all__ = ["FONT", "FORMATS", "Formats", "Look", "Page", "Row", "SIZE", "Table",
+           "open_document", "outcome_format", "print_scale", "span_pt", "text_pt",
+           "write_document"]
