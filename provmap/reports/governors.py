@@ -26,7 +26,7 @@ from ..schema import FIRST_BAND
 from ..write import page
 from ..write.atomic import atomic_write
 from ..write.book import open_book
-from ..write.names import report_filename
+from ..write.names import inside, report_filename
 from .published import (MARGINS, Cells, bands_sentence, fit_only_if_readable, height, lines,
                         needs_landscape)
 
@@ -70,7 +70,7 @@ def write_governors(rollup: Any, out_dir: Path) -> Path:
     t = int(settings.suppress_below)
     g = governors(rollup)
     tables = g.tables
-    target = Path(out_dir) / report_filename(school, year, term, "Governors report")
+    target = inside(out_dir, report_filename(school, year, term, "Governors report"))
     term_year = f"{term} {year}"
     with atomic_write(target) as tmp:
         wb = open_book(tmp, {

@@ -24,7 +24,7 @@ from ..schema import FIRST_BAND
 from ..write import page
 from ..write.atomic import atomic_write
 from ..write.book import open_book
-from ..write.names import report_filename
+from ..write.names import inside, report_filename
 from .published import MARGINS, Cells, bands_sentence, height, lines
 
 MONEY = {"Cost this term", "Year cost", "Cost per pupil with provision", "Cost",
@@ -72,7 +72,7 @@ def write_trust(report: TrustReport, out_dir: Path) -> Path:
     Raises :class:`provmap.numbers.disclosure.DisclosureError` (and writes nothing) if the finished
     file would contain a name, UPN or date of birth from any school's register.
     """
-    target = Path(out_dir) / report_name(report)
+    target = inside(out_dir, report_name(report))
     with atomic_write(target) as tmp:
         wb = open_book(tmp, {
             "title": f"SEN provision across {report.name}, {report.term} {report.year}",
