@@ -128,6 +128,26 @@ def is_age(value: object) -> bool:
     return bool(_AGE_YM.match(text) or _AGE_COLON.match(text) or _AGE_MONTHS.match(text))
 
 
+def cell_number(v: object) -> float | None:
+    """A rollup cell as a plain float, or None for a blank: pandas rows carry NaN and numpy
+    types, and a report wants neither (a bool is not a number here)."""
+    if v is None or isinstance(v, bool):
+        return None
+    try:
+        f = float(v)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+def cell_text(v: object) -> str | None:
+    """A rollup cell as stripped text, or None for a blank (None, NaN or only spaces)."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    s = str(v).strip()
+    return s or None
+
+
 def plural(n: int, word: str, many: str | None = None) -> str:
     """`1 pupil`, `2 pupils`, `0 provision rows`: a count with its noun, as people say it."""
     return f"{n:,} {word if n == 1 else (many or word + 's')}"

@@ -17,7 +17,6 @@ their group by :func:`provmap.delivery.group_id` and named (sheet and row) on it
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,6 +27,7 @@ import pandas as pd
 from ..delivery import group_id, row_delivery
 from ..model import making_progress
 from ..schema import GROUP
+from ..values import cell_number, cell_text
 from .rollup import Rollup, provision_table
 
 
@@ -125,23 +125,6 @@ def _year_order(year: str) -> tuple[int, str]:
     return ({"N": -2, "R": -1}.get(year, int(year) if year.isdigit() else 99), year)
 
 
-def _num(v: Any) -> float | None:
-    if v is None:
-        return None
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) else f
-
-
-def _text(v: Any) -> str | None:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return None
-    s = str(v).strip()
-    return s or None
-
-
 def _date(v: Any) -> date | None:
     return v if isinstance(v, date) else None
 
@@ -169,13 +152,13 @@ def _plan(r: Rollup, key: str, g: pd.DataFrame, figures: pd.Series, term_start: 
     first = g.iloc[0]
     members = tuple(Member(
         upn=rec["upn"], forename=rec["forename"], surname=rec["surname"],
-        year_group=_text(rec["year_group"]), class_name=rec["class_name"],
-        primary_need=_text(rec["primary_need"]), sen_status=_text(rec["sen_status"]),
+        year_group=cell_text(rec["year_group"]), class_name=rec["class_name"],
+        primary_need=cell_text(rec["primary_need"]), sen_status=cell_text(rec["sen_status"]),
         sheet=rec["sheet"], row=int(rec["row"]),
-        target=_text(rec["target"]), pre=_num(rec["pre"]), post=_num(rec["post"]),
-        gain=_num(rec["gain"]), ratio_gain=_num(rec["ratio_gain"]),
-        impact=_text(rec["impact"]), no_progress=bool(rec["no_progress"]),
-        outcome=_text(rec["outcome"]), next_step=_text(rec["next_step"]),
+        target=cell_text(rec["target"]), pre=cell_number(rec["pre"]), post=cell_number(rec["post"]),
+        gain=cell_number(rec["gain"]), ratio_gain=cell_number(rec["ratio_gain"]),
+        impact=cell_text(rec["impact"]), no_progress=bool(rec["no_progress"]),
+        outcome=cell_text(rec["outcome"]), next_step=cell_text(rec["next_step"]),
         share=float(rec["share"]), cost_typed=bool(rec["cost_override"]),
     ) for rec in g.to_dict("records"))
     counts = Counter(mb.class_name for mb in members)
@@ -186,26 +169,26 @@ def _plan(r: Rollup, key: str, g: pd.DataFrame, figures: pd.Series, term_start: 
     provision = m.provision(first["provision"])
     assessed = int(figures["Pupils with both scores"])
     none = int(figures["Pupils with no progress"])
-    ratio = _num(figures["Ratio gain (months measures)"])
+    ratio = cell_number(figures["Ratio gain (months measures)"])
     ratios = [mb.ratio_gain for mb in members if mb.ratio_gain is not None]
     return GroupPlan(
         school=m.settings.school, academic_year=m.settings.academic_year, term=r.term,
-        provision=first["provision"], label=_text(first["group"]), class_name=folder,
-        classes=tuple(counts), area_of_need=_text(first["area_of_need"]),
-        delivered_by=_text(first["delivered_by"]),
-        sessions_per_week=_num(first["sessions_per_week"]),
-        minutes_per_session=_num(first["minutes_per_session"]), weeks=_num(first["weeks"]),
+        provision=first["provision"], label=cell_text(first["group"]), class_name=folder,
+        classes=tuple(counts), area_of_need=cell_text(first["area_of_need"]),
+        delivered_by=cell_text(first["delivered_by"]),
+        sessions_per_week=cell_number(first["sessions_per_week"]),
+        minutes_per_session=cell_number(first["minutes_per_session"]), weeks=cell_number(first["weeks"]),
         start=min((d for d in starts if d), default=None),
         end=max((d for d in ends if d), default=None), review=term_end,
-        group_size=int(first["group_size"]), measure=_text(first["measure"]),
-        measure_kind=_text(first["measure_kind"]),
+        group_size=int(first["group_size"]), measure=cell_text(first["measure"]),
+        measure_kind=cell_text(first["measure_kind"]),
         higher_is_better=bool(first["higher_is_better"]),
         why_chosen=provision.why_chosen if provision is not None else None,
         members=members, cost=float(g["share"].sum()), assessed=assessed,
         making_progress=assessed - none,
         share_making_progress=making_progress(assessed, none), with_ratio=len(ratios),
         useful_or_better=sum(m.settings.useful_or_better(v) for v in ratios),
-        mean_gain=_num(figures["Mean gain"]) if assessed else None,
+        mean_gain=cell_number(figures["Mean gain"]) if assessed else None,
         ratio_gain=ratio, band=m.settings.band(ratio) if ratio is not None else None,
         left_out=left_out)
 

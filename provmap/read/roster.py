@@ -62,11 +62,7 @@ class Roster:
 
     @property
     def classes(self) -> list[str]:
-        seen: dict[str, None] = {}
-        for r in self.rows:
-            if r.get("Class"):
-                seen.setdefault(r["Class"], None)
-        return list(seen)
+        return classes_in(self.rows)
 
     def lines(self) -> list[str]:
         """What was read, for the command to print: pupils, classes, K/E/N, ignored headings
@@ -86,6 +82,11 @@ class Roster:
             lines.append("  No headings ignored.")
         lines += [f"  Warning: {w}" for w in self.warnings]
         return lines
+
+
+def classes_in(rows: list[dict[str, Any]]) -> list[str]:
+    """The register rows' classes, each once, in the order they first appear."""
+    return list(dict.fromkeys(r["Class"] for r in rows if r.get("Class")))
 
 
 def _s(n: int) -> str:

@@ -28,7 +28,7 @@ from ..schema import (
     S_AND_P,
     SEMH_AREA,
 )
-from ..values import format_age
+from ..values import cell_number, cell_text, format_age
 from ..words import count_words, find_upn
 from .redact import ANOTHER_PUPIL, Redactor as _Redactor  # noqa: F401 - tests use both
 
@@ -127,24 +127,6 @@ class PopData:
 # --------------------------------------------------------------------------------------
 # Extraction: rollup -> PopData
 # --------------------------------------------------------------------------------------
-
-def _num(v: Any) -> float | None:
-    """A plain float, or None for blanks/NaN (pandas rows carry NaN and numpy types)."""
-    if v is None or isinstance(v, bool):
-        return None
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) else f
-
-
-def _text(v: Any) -> str | None:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return None
-    s = str(v).strip()
-    return s or None
-
 
 def _how(kind: str, sessions: float | None, minutes: float | None, weeks: float | None,
          delivered_by: str | None, group_size: float | None) -> str:
@@ -317,19 +299,19 @@ class PupilIndex:
         kind = pick("type") or GROUP
         if kind not in (QFT, GROUP, ONE_TO_ONE):
             kind = GROUP
-        group_size = _num(rec.get("group_size")) if rec is not None else None
+        group_size = cell_number(rec.get("group_size")) if rec is not None else None
         if group_size is None and kind == GROUP:
             group_size = r.group_size
-        how = _how(kind, _num(pick("sessions_per_week")), _num(pick("minutes_per_session")),
-                   _num(pick("weeks")), _text(pick("delivered_by")), group_size)
+        how = _how(kind, cell_number(pick("sessions_per_week")), cell_number(pick("minutes_per_session")),
+                   cell_number(pick("weeks")), cell_text(pick("delivered_by")), group_size)
         hib = pick("higher_is_better")
         hib = True if hib is None else bool(hib)
         details = []
         target, comments = red(r.target), red(r.comments)
         if target:
             details.append(f"Aim: {target}")
-        progress = _progress(_text(pick("measure")), _text(pick("measure_kind")), hib,
-                             _num(pick("pre")), _num(pick("post")))
+        progress = _progress(cell_text(pick("measure")), cell_text(pick("measure_kind")), hib,
+                             cell_number(pick("pre")), cell_number(pick("post")))
         if progress:
             details.append(progress)
         if r.outcome or r.next_step:
@@ -338,19 +320,19 @@ class PupilIndex:
             details.append(". ".join(b for b in bits if b))
         if comments:
             details.append(f"Notes: {comments}")
-        cost = _num(rec.get("share")) if rec is not None else None
+        cost = cell_number(rec.get("share")) if rec is not None else None
         name = red(r.provision or (prov.name if prov else None)) or "Support"
-        got = (lambda key: _num(rec.get(key))) if rec is not None else (lambda key: None)
+        got = (lambda key: cell_number(rec.get(key))) if rec is not None else (lambda key: None)
         return SupportEntry(
             provision=name, kind=kind, how=red(how) or "", details=tuple(details), cost=cost,
-            delivered_by=red(_text(pick("delivered_by"))),
-            sessions_per_week=_num(pick("sessions_per_week")),
-            minutes_per_session=_num(pick("minutes_per_session")), weeks=_num(pick("weeks")),
+            delivered_by=red(cell_text(pick("delivered_by"))),
+            sessions_per_week=cell_number(pick("sessions_per_week")),
+            minutes_per_session=cell_number(pick("minutes_per_session")), weeks=cell_number(pick("weeks")),
             group_size=1.0 if kind == ONE_TO_ONE else group_size, target=target,
-            measure=_text(pick("measure")), measure_kind=_text(pick("measure_kind")),
-            higher_is_better=hib, pre=_num(pick("pre")), post=_num(pick("post")),
+            measure=cell_text(pick("measure")), measure_kind=cell_text(pick("measure_kind")),
+            higher_is_better=hib, pre=cell_number(pick("pre")), post=cell_number(pick("post")),
             gain=got("gain"), ratio_gain=got("ratio_gain"),
-            impact=_text(rec.get("impact")) if rec is not None else None,
+            impact=cell_text(rec.get("impact")) if rec is not None else None,
             progress=progress, outcome=r.outcome, next_step=r.next_step,
             comments=comments,
             left_out=None if rec is not None else f"{r.sheet} row {r.row}")

@@ -26,7 +26,7 @@ from ..problems import Code, Problem, Severity, info, warning
 from ..read.link import closest, name_key
 from ..read.longtable import (REGISTER_KEYS, LongTable, RowReader, TableRefused, TableRow,
                               read_long_table, read_mapping)
-from ..read.roster import Roster, RosterError, load_roster
+from ..read.roster import Roster, RosterError, classes_in, load_roster
 from ..schema import LONG_TABLE, PROVISION_ROWS, PROVISIONS
 from ..upn import has_valid_check_letter, is_well_formed
 from ..values import clean_text, format_amount
@@ -195,11 +195,7 @@ class _Register:
         return cls(rows, by_upn, by_name, [f"{r['Forename']} {r['Surname']}" for r in rows])
 
     def classes(self) -> list[str]:
-        seen: dict[str, None] = {}
-        for r in self.rows:
-            if r.get("Class"):
-                seen.setdefault(r["Class"], None)
-        return list(seen)
+        return classes_in(self.rows)
 
 
 def _split(text: str) -> tuple[str, str]:
