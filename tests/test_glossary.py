@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from hypothesis import given, settings, strategies as st
+
 import openpyxl
 from builders import PROVISION_ROWS, PROVISIONS, REVIEW_ROWS
 
@@ -119,3 +121,12 @@ def test_check_warns_at_a_score_above_the_highest(make_workbook):
     # a warning, not an error: the row stays in the numbers
     r = provmap.rollup(provmap.load(path))
     assert r.excluded.empty
+
+
+@settings(max_examples=400)
+@given(st.text(alphabet="SENCo1:_ éx\n-", max_size=30),
+       st.sampled_from(["SEN", "SENCo", "1:1", "EHC plan", "é", "_x"]))
+def test_a_whole_word_is_what_the_pattern_finds(text, code):
+    import re
+    from provmap.glossary import whole_word_in
+    assert whole_word_in(code, text) == bool(re.search(rf"(?<!\w){re.escape(code)}(?!\w)", text))

@@ -26,6 +26,10 @@ from xlsxwriter.utility import xl_rowcol_to_cell_fast
 
 _Blank = getattr(xw, "CellBlankTuple", None)
 _String = getattr(xw, "CellStringTuple", None)
+_Rich = getattr(xw, "CellRichStringTuple", None)
+_preserve_whitespace = getattr(xw, "_preserve_whitespace", None)
+_utf16_len = getattr(xw, "_utf16_len", None)
+_X = XMLwriter()                        # its escaping, which uses nothing of the writer
 
 
 class FastSheet(xw.Worksheet):
@@ -86,7 +90,7 @@ class FastSheet(xw.Worksheet):
             return
         super()._write_cell(row, col, cell)
 
-    def _write_font(self, xf_format: Any) -> None:
+    def _font_of(self, xf_format: Any) -> str:
         """A rich-text run's <rPr>, as XlsxWriter writes it, worked out once per font."""
         xml = self._font_xml.get(xf_format)
         if xml is None:
@@ -98,7 +102,43 @@ class FastSheet(xw.Worksheet):
                 xml = self._font_xml[xf_format] = self.rstring.fh.getvalue()
             finally:
                 self.rstring = writer
-        self.rstring.fh.write(xml)
+        return xml
+
+    def _write_font(self, xf_format: Any) -> None:
+        self.rstring.fh.write(self._font_of(xf_format))
+
+    def _write_rich_string(self, row: int, col: int, *args: Any) -> int:
+        """XlsxWriter's rich string for the page engine's runs (each text after its format,
+        the first text possibly without one), its XML built in one pass: the same shared
+        string and cell.  Anything else (a warning to give, constant memory) goes to it."""
+        tokens = list(args)
+        cell_format = tokens.pop() if tokens and isinstance(tokens[-1], Format) else None
+        if (len(tokens) < 2 or self.constant_memory or len(args) <= 2
+                or self._check_dimensions(row, col)):
+            return super()._write_rich_string(row, col, *args)
+        parts: list[str] = []
+        raw: list[str] = []
+        font = None
+        for i, token in enumerate(tokens):
+            if isinstance(token, Format):
+                if font is not None or i == len(tokens) - 1:
+                    return super()._write_rich_string(row, col, *args)  # it warns
+                font = token
+                continue
+            if not isinstance(token, str) or not token or (font is None and i > 0):
+                return super()._write_rich_string(row, col, *args)      # it warns or mends
+            space = ' xml:space="preserve"' if _preserve_whitespace(token) else ""
+            text = _X._escape_control_characters(_X._escape_data(token))
+            start = "<r>" + (self._font_of(font) if font is not None else "")
+            parts.append(f"{start}<t{space}>{text}</t></r>")
+            raw.append(token)
+            font = None
+        raw_string = "".join(raw)
+        if _utf16_len(raw_string) > self.xls_strmax:
+            return super()._write_rich_string(row, col, *args)          # it warns
+        index = self.str_table._get_shared_string_index("".join(parts))
+        self.table[row][col] = _Rich(index, cell_format, raw_string)
+        return 0
 
     def _write_merge_cells(self) -> None:
         """The <mergeCells> element, as XlsxWriter writes it."""
@@ -152,7 +192,8 @@ def add_format(wb: xlsxwriter.Workbook, name: str, properties: dict[str, Any]) -
 
 
 def _usable() -> bool:
-    if _Blank is None or _String is None:
+    if None in (_Blank, _String, _Rich, _preserve_whitespace, _utf16_len) \
+            or not all(hasattr(_X, n) for n in ("_escape_data", "_escape_control_characters")):
         return False
     book = xlsxwriter.Workbook("never-written.xlsx")          # never closed: no file
     fmt = book.add_format({})
@@ -167,9 +208,10 @@ def _usable() -> bool:
         "merged_cells", "table_cells", "merge", "table", "constant_memory",
         "strings_to_formulas", "strings_to_numbers", "strings_to_urls", "_check_dimensions",
         "_write_string", "_write_blank", "_write_cell", "_write_merge_cells", "_write_font",
-        "rstring")) \
+        "_write_rich_string", "rstring", "str_table", "xls_strmax")) \
         and "format" in _Blank._fields \
-        and _String._fields == ("string", "format")
+        and _String._fields == ("string", "format") \
+        and _Rich._fields == ("string", "format", "raw_string")
 
 
 #: True when this XlsxWriter has the insides FastSheet relies on; else pages use its own.
