@@ -31,6 +31,14 @@ _preserve_whitespace = getattr(xw, "_preserve_whitespace", None)
 _utf16_len = getattr(xw, "_utf16_len", None)
 _X = XMLwriter()                        # its escaping, which uses nothing of the writer
 
+# A cell's reference ("B7") for the rows and columns a page uses, made once per process:
+# a POP writes about 700 cells, at the same places in every POP.
+_REFS = [[xl_rowcol_to_cell_fast(r, c) for c in range(26)] for r in range(400)]
+
+
+def _ref(row: int, col: int) -> str:
+    return _REFS[row][col] if row < 400 and col < 26 else xl_rowcol_to_cell_fast(row, col)
+
 
 class FastSheet(xw.Worksheet):
     """A worksheet whose one-row merges and plain cells are written with less overhead."""
@@ -58,8 +66,7 @@ class FastSheet(xw.Worksheet):
         if not merged.keys().isdisjoint(cells) or (tables and not tables.keys().isdisjoint(cells)):
             return super().merge_range(first_row, first_col, last_row, last_col, data,
                                        cell_format)          # raises OverlappingRange
-        name = (f"{xl_rowcol_to_cell_fast(first_row, first_col)}:"
-                f"{xl_rowcol_to_cell_fast(last_row, last_col)}")       # xl_range's text
+        name = f"{_ref(first_row, first_col)}:{_ref(last_row, last_col)}"   # xl_range's text
         merged.update(dict.fromkeys(cells, name))
         self.merge.append([first_row, first_col, last_row, last_col])
         if data:
@@ -77,7 +84,8 @@ class FastSheet(xw.Worksheet):
         kind = type(cell)
         fmt = cell.format
         if fmt is not None and not self.constant_memory and (kind is _Blank or kind is _String):
-            ref = xl_rowcol_to_cell_fast(row, col)
+            ref = _REFS[row][col] if row < 400 and col < 26 else \
+                xl_rowcol_to_cell_fast(row, col)
             xf = fmt.xf_index
             if xf is None:
                 xf = self._xf_of.get(fmt)
@@ -144,7 +152,7 @@ class FastSheet(xw.Worksheet):
         """The <mergeCells> element, as XlsxWriter writes it."""
         if not self.merge:
             return
-        cell = xl_rowcol_to_cell_fast
+        cell = _ref
         self.fh.write(f'<mergeCells count="{len(self.merge)}">' + "".join(
             f'<mergeCell ref="{cell(r0, c0)}:{cell(r1, c1)}"/>' for r0, c0, r1, c1 in self.merge)
             + "</mergeCells>")
