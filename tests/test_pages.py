@@ -293,3 +293,26 @@ def test_the_quicker_sheet_still_refuses_overlapping_merges(tmp_path):
     wb.close()
     assert {str(m) for m in openpyxl.load_workbook(tmp_path / "o.xlsx").active.merged_cells.ranges} \
         == {"A1:D1", "A2:D3"}
+
+
+def test_the_quicker_sheet_refuses_a_rich_string_as_xlsxwriter_does(tmp_path):
+    # One run and a cell format is two tokens: XlsxWriter warns and writes nothing (-5);
+    # the quicker sheet must not write what XlsxWriter would not.
+    import warnings
+    from provmap.write.fastsheet import FastSheet
+
+    wb = open_book(tmp_path / "o.xlsx")
+    fast = wb.add_worksheet("fast", worksheet_class=FastSheet)
+    plain = wb.add_worksheet("plain")
+    bold, cell = wb.add_format({"bold": True}), wb.add_format({"text_wrap": True})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert fast.write_rich_string(0, 0, bold, "only one run", cell) \
+            == plain.write_rich_string(0, 0, bold, "only one run", cell) == -5
+    assert fast.write_rich_string(1, 0, bold, "Lego", "\nweekly", cell) \
+        == plain.write_rich_string(1, 0, bold, "Lego", "\nweekly", cell) == 0
+    wb.close()
+    book = openpyxl.load_workbook(tmp_path / "o.xlsx", rich_text=True)
+    for name in ("fast", "plain"):
+        assert book[name]["A1"].value is None
+        assert str(book[name]["A2"].value) == "Lego\nweekly"

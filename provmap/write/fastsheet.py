@@ -31,13 +31,19 @@ _preserve_whitespace = getattr(xw, "_preserve_whitespace", None)
 _utf16_len = getattr(xw, "_utf16_len", None)
 _X = XMLwriter()                        # its escaping, which uses nothing of the writer
 
-# A cell's reference ("B7") for the rows and columns a page uses, made once per process:
-# a POP writes about 700 cells, at the same places in every POP.
-_REFS = [[xl_rowcol_to_cell_fast(r, c) for c in range(26)] for r in range(400)]
+# A cell's reference ("B7"), made once per process for each row a page uses (a POP writes
+# about 700 cells, at the same places in every POP), when the row is first written.
+_REF_ROWS, _REF_COLS = 400, 26
+_REFS: dict[int, list[str]] = {}
 
 
 def _ref(row: int, col: int) -> str:
-    return _REFS[row][col] if row < 400 and col < 26 else xl_rowcol_to_cell_fast(row, col)
+    if row >= _REF_ROWS or col >= _REF_COLS:
+        return xl_rowcol_to_cell_fast(row, col)
+    refs = _REFS.get(row)
+    if refs is None:
+        refs = _REFS[row] = [xl_rowcol_to_cell_fast(row, c) for c in range(_REF_COLS)]
+    return refs[col]
 
 
 class FastSheet(xw.Worksheet):
@@ -84,8 +90,7 @@ class FastSheet(xw.Worksheet):
         kind = type(cell)
         fmt = cell.format
         if fmt is not None and not self.constant_memory and (kind is _Blank or kind is _String):
-            ref = _REFS[row][col] if row < 400 and col < 26 else \
-                xl_rowcol_to_cell_fast(row, col)
+            ref = _ref(row, col)
             xf = fmt.xf_index
             if xf is None:
                 xf = self._xf_of.get(fmt)
@@ -121,7 +126,7 @@ class FastSheet(xw.Worksheet):
         string and cell.  Anything else (a warning to give, constant memory) goes to it."""
         tokens = list(args)
         cell_format = tokens.pop() if tokens and isinstance(tokens[-1], Format) else None
-        if (len(tokens) < 2 or self.constant_memory or len(args) <= 2
+        if (len(tokens) <= 2 or self.constant_memory        # XlsxWriter warns at <= 2
                 or self._check_dimensions(row, col)):
             return super()._write_rich_string(row, col, *args)
         parts: list[str] = []
