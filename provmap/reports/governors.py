@@ -59,6 +59,22 @@ def _chart(wb, kind: str, title: str, subtype: str | None = None):
     return ch
 
 
+def _bars(wb, title: str, name: Any, col: int, first: int, last: int, num_format: str,
+          x_axis: dict[str, Any]):
+    """One series as horizontal bars from the Charts sheet's block at ``col`` (labels, then
+    values, rows ``first`` to ``last``), the first line at the top, each bar labelled with
+    its value, no legend."""
+    ch = _chart(wb, "bar", title)
+    ch.add_series({"name": name,
+                   "categories": ["Charts", first, col, last, col],
+                   "values": ["Charts", first, col + 1, last, col + 1],
+                   "data_labels": {"value": True, "num_format": num_format}})
+    ch.set_x_axis({"num_format": num_format, **x_axis})
+    ch.set_y_axis({"reverse": True})
+    ch.set_legend({"none": True})
+    return ch
+
+
 def write_governors(rollup: Any, out_dir: Path) -> Path:
     """Write ``<school> <year> <term> - Governors report.xlsx`` in out_dir; return its path.
 
@@ -258,16 +274,9 @@ def _write_charts(wb, w: Cells, tables, school: str, term_year: str, term: str) 
     areas = [(x, [float(by_area.at[x, term])]) for x in rows if shown(by_area, x, [term])]
     a0, ar0, ar1 = block("Area of need", areas, [term], w.money)
     if areas:
-        ch = _chart(wb, "bar", f"Cost by area of need, {term}"
-                    + (left_out if len(areas) < len(rows) else ""))
-        ch.add_series({"name": ["Charts", 1, a0 + 1, 1, a0 + 1],
-                       "categories": ["Charts", ar0, a0, ar1, a0],
-                       "values": ["Charts", ar0, a0 + 1, ar1, a0 + 1],
-                       "data_labels": {"value": True, "num_format": "£#,##0"}})
-        ch.set_x_axis({"num_format": "£#,##0"})
-        ch.set_y_axis({"reverse": True})
-        ch.set_legend({"none": True})
-        ws.insert_chart(CHART_ROWS[1], 0, ch)
+        title = f"Cost by area of need, {term}" + (left_out if len(areas) < len(rows) else "")
+        ws.insert_chart(CHART_ROWS[1], 0, _bars(wb, title, ["Charts", 1, a0 + 1, 1, a0 + 1],
+                                                a0, ar0, ar1, "£#,##0", {}))
     else:
         ws.write_string(CHART_ROWS[1], 0, f"Cost by area of need, {term}: every line has a "
                         "hidden figure (see the Costs sheet).", w.h2)
@@ -278,15 +287,9 @@ def _write_charts(wb, w: Cells, tables, school: str, term_year: str, term: str) 
                 for _, line in imp.iterrows() if _number(line["Making progress"])]
     p0, pr0, pr1 = block("Provision", progress, ["Making progress"], w.pct)
     if progress:
-        ch = _chart(wb, "bar", f"Pupils making progress, by provision, {term}")
-        ch.add_series({"name": "Making progress",
-                       "categories": ["Charts", pr0, p0, pr1, p0],
-                       "values": ["Charts", pr0, p0 + 1, pr1, p0 + 1],
-                       "data_labels": {"value": True, "num_format": "0%"}})
-        ch.set_x_axis({"num_format": "0%", "min": 0, "max": 1})
-        ch.set_y_axis({"reverse": True})
-        ch.set_legend({"none": True})
-        ws.insert_chart(CHART_ROWS[2], 0, ch)
+        ws.insert_chart(CHART_ROWS[2], 0, _bars(
+            wb, f"Pupils making progress, by provision, {term}", "Making progress",
+            p0, pr0, pr1, "0%", {"min": 0, "max": 1}))
     else:
         ws.write_string(CHART_ROWS[2], 0, f"Pupils making progress, by provision, {term}: no "
                         "provision had enough pupils assessed to show.", w.h2)
