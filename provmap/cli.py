@@ -15,7 +15,7 @@ from typing import Sequence
 
 from .problems import Problem, Severity, UnreadableWorkbook
 from .values import plural
-from .words import tidy_upn
+from .words import match_key, tidy_upn
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE = 0, 1, 2
 
@@ -326,7 +326,7 @@ def cmd_pop(args) -> int:
     if unknown:
         raise _Refused(unknown_upns(unknown, f"is on the Pupils sheet of {args.workbook}"))
     if args.class_name and not args.pupil:
-        wanted = " ".join(args.class_name.split()).casefold()
+        wanted = match_key(args.class_name)
         if wanted not in {c.casefold() for c in m.classes}:
             raise _Refused(f"there is no class '{args.class_name}' in {args.workbook}; its "
                            f"classes are {', '.join(m.classes)}.")

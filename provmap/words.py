@@ -34,6 +34,12 @@ def on_register(status: str | None) -> bool:
     return status in ON_REGISTER
 
 
+def match_key(text: str | None) -> str:
+    """How a name typed in two places is matched (a class, a provision, a school, a
+    professional): case ignored, runs of spaces as one, nothing for none."""
+    return " ".join((text or "").split()).casefold()
+
+
 def status_words(status: str | None) -> str:
     """`SEN support (K)`; an unknown code as written; `Not recorded` for none."""
     return STATUS_WORDS.get(status or "", status or NOT_RECORDED)
@@ -47,6 +53,18 @@ def year_group_words(year_group: str | None) -> str:
         return NOT_RECORDED
     return {"R": "Reception", "N": "Nursery"}.get(
         year_group, f"Year {year_group}" if year_group.isdigit() else year_group)
+
+
+def year_group_order(year_group: str | None) -> tuple[int, str]:
+    """The order a school lists year groups in: Nursery, Reception, Year 1 to 13, then
+    anything else as written (a sort key)."""
+    if year_group == "N":
+        return (0, "")
+    if year_group == "R":
+        return (1, "")
+    if year_group and year_group.isdigit():
+        return (2 + int(year_group), "")
+    return (100, str(year_group))
 
 
 def need_words(code: str | None) -> str | None:

@@ -51,3 +51,14 @@ def test_find_upn_ignores_spaces_and_case():
     assert words.find_upn(register, " a123 4567 89012 ") == "A123456789012"
     assert words.find_upn(register, "B123456789012") == "b123456789012"
     assert words.find_upn(register, "C123456789012") is None
+
+
+def test_year_groups_in_school_order():
+    typed = ["6", "R", "Year 13?", "10", "N", "1"]
+    assert sorted(typed, key=words.year_group_order) == ["N", "R", "1", "6", "10", "Year 13?"]
+
+
+def test_names_match_whatever_their_case_and_spacing():
+    assert words.match_key("  Lego   THERAPY ") == words.match_key("lego therapy") == "lego therapy"
+    assert words.match_key(None) == ""
+    assert words.match_key("3O") != words.match_key("3 O")

@@ -27,6 +27,7 @@ import pandas as pd
 from . import disclosure as dc
 from ..model import making_progress, most_made_no_progress
 from ..schema import AREAS, GROUP, NEED_AREA, ONE_TO_ONE, QFT, UNIT
+from ..words import match_key, year_group_order
 from .rollup import NOT_GIVEN, YEAR_SO_FAR
 
 SEN_LABEL = {"K": "SEN support", "E": "EHC plan", "N": "No SEN (monitoring or catch-up)"}
@@ -80,16 +81,6 @@ def key_stage(y: str | None) -> str:
         if y in years:
             return label
     return NO_YEAR
-
-
-def _year_order(y: str | None) -> tuple[int, str]:
-    if y == "N":
-        return (0, "")
-    if y == "R":
-        return (1, "")
-    if y and y.isdigit():
-        return (2 + int(y), "")
-    return (100, str(y))
 
 
 def _register(rollup: Any) -> pd.DataFrame:
@@ -176,7 +167,7 @@ class _Figures:
             order = [k for k, _ in KEY_STAGES if k in set(by)] + (
                 [NO_YEAR] if NO_YEAR in set(by) else [])
         else:
-            years = sorted(set(sen["year"]), key=_year_order)
+            years = sorted(set(sen["year"]), key=year_group_order)
             by = sen["year"].map(year_label)
             order = [year_label(y) for y in years]
         self.cells[T_YEAR] = self._cross("year", sen, by, order)
@@ -469,7 +460,7 @@ def _trend(f: _Figures) -> pd.DataFrame:
 
 def _measure_kinds(rollup: Any) -> dict[str, str | None]:
     """Each provision's measure kind from the Provisions menu (the rows' own source)."""
-    return {" ".join(p.name.split()).casefold(): p.measure_kind
+    return {match_key(p.name): p.measure_kind
             for p in rollup.map.provisions.values()}
 
 
@@ -482,7 +473,7 @@ def _impact_table(f: _Figures, settings) -> tuple[pd.DataFrame, int, int, int]:
     useful = judged = most = 0
     for _, p in f.named.iterrows():
         key = ("provision", p["Provision"])
-        kind = kinds.get(" ".join(str(p["Provision"]).split()).casefold())
+        kind = kinds.get(match_key(str(p["Provision"])))
         measure = p["Measure"] if isinstance(p["Measure"], str) else None
         n_assessed = int(p["Pupils with both scores"])
         cost_shown = not r.hidden((*key, "Cost"))

@@ -28,6 +28,7 @@ from ..delivery import group_id, row_delivery
 from ..model import making_progress
 from ..schema import GROUP
 from ..values import cell_number, cell_text
+from ..words import year_group_order
 from .rollup import Rollup, provision_table
 
 
@@ -109,7 +110,7 @@ class GroupPlan:
     def year_groups(self) -> tuple[str, ...]:
         """The pupils' year groups, in school order (Nursery, Reception, 1 .. 13)."""
         found = {m.year_group for m in self.members if m.year_group}
-        return tuple(sorted(found, key=_year_order))
+        return tuple(sorted(found, key=year_group_order))
 
 
 @dataclass(frozen=True)
@@ -119,10 +120,6 @@ class TermGroups:
     term: str
     plans: list[GroupPlan]
     without_usable_rows: list[str]     # "Lego therapy, 3O Autumn rows 5, 6"
-
-
-def _year_order(year: str) -> tuple[int, str]:
-    return ({"N": -2, "R": -1}.get(year, int(year) if year.isdigit() else 99), year)
 
 
 def _date(v: Any) -> date | None:
@@ -177,7 +174,8 @@ def _plan(r: Rollup, key: str, g: pd.DataFrame, figures: pd.Series, term_start: 
         classes=tuple(counts), area_of_need=cell_text(first["area_of_need"]),
         delivered_by=cell_text(first["delivered_by"]),
         sessions_per_week=cell_number(first["sessions_per_week"]),
-        minutes_per_session=cell_number(first["minutes_per_session"]), weeks=cell_number(first["weeks"]),
+        minutes_per_session=cell_number(first["minutes_per_session"]),
+        weeks=cell_number(first["weeks"]),
         start=min((d for d in starts if d), default=None),
         end=max((d for d in ends if d), default=None), review=term_end,
         group_size=int(first["group_size"]), measure=cell_text(first["measure"]),

@@ -27,7 +27,7 @@ from typing import Iterable, Iterator
 from ..model import Map, Pupil
 from .rollup import Rollup
 from ..problems import Code, Problem, UnreadableWorkbook
-from ..words import find_upn
+from ..words import find_upn, match_key
 
 PARALLEL_FROM_BYTES = 500_000     # read two years at once from this size of workbook
 _YEAR = re.compile(r"^\s*(\d{4})\s*[-/–]\s*(\d{2}|\d{4})\s*$")
@@ -93,10 +93,6 @@ def year_start(academic_year: str) -> int | None:
     """2025 for `2025-26` (also `2025/26`, `2025-2026`); None when it cannot be read."""
     m = _YEAR.match(academic_year or "")
     return int(m.group(1)) if m else None
-
-
-def _school_key(name: str) -> str:
-    return " ".join(name.split()).casefold()
 
 
 def _unusable(m: Map) -> str | None:
@@ -175,7 +171,7 @@ def history(paths: Iterable[str | Path], today: date | None = None) -> History:
                 f"{by_year[start].path} and {y.path} are both for {y.academic_year}; give one "
                 "workbook per academic year.")
         by_year[start] = y
-    schools = {_school_key(y.map.settings.school): y for y in years}
+    schools = {match_key(y.map.settings.school): y for y in years}
     if len(schools) > 1:
         a, b = list(schools.values())[:2]
         raise HistoryRefused(

@@ -29,7 +29,8 @@ from ..schema import GROUP, NEED_AREA, ONE_TO_ONE, QFT
 from ..numbers.disclosure import printed_ratio
 from ..numbers.rollup import Rollup
 from ..values import format_age, format_money, plural
-from ..words import count_words, date_words, need_words, number_words, year_group_words
+from ..words import (count_words, date_words, match_key, need_words, number_words,
+                     year_group_words)
 from ..write.batch import write_many
 from ..write import fit
 from ..write.names import OutsideFolder, file_name, group_plan_file, inside
@@ -370,18 +371,14 @@ def _printed_text(p: GroupPlan) -> list[str | None]:
             *(t for m in p.members for t in (m.target, m.outcome, m.next_step))]
 
 
-def _fold(text: str | None) -> str:
-    return " ".join((text or "").split()).casefold()
-
-
 def _select(tg: TermGroups, class_name: str | None, provision: str | None, m: Any
             ) -> list[GroupPlan]:
     """The plans asked for: of a provision, and of a class (any of their pupils in it)."""
     plans = tg.plans
     if provision:
-        with_groups = {_fold(p.provision) for p in plans}
-        names = [p.name for p in m.provisions.values() if _fold(p.name) in with_groups]
-        plans = [p for p in plans if _fold(p.provision) == _fold(provision)]
+        with_groups = {match_key(p.provision) for p in plans}
+        names = [p.name for p in m.provisions.values() if match_key(p.name) in with_groups]
+        plans = [p for p in plans if match_key(p.provision) == match_key(provision)]
         if not plans:
             known = m.provision(" ".join(provision.split()))
             kind = {QFT: "quality first teaching", ONE_TO_ONE: "1:1 support"}.get(
@@ -392,11 +389,11 @@ def _select(tg: TermGroups, class_name: str | None, provision: str | None, m: An
             raise GroupsRefused(f"{what}; the provisions with groups in the {tg.term} term "
                                 f"are {', '.join(names)}.")
     if class_name:
-        chosen = [p for p in plans if _fold(class_name) in {_fold(c) for c in p.classes}]
+        chosen = [p for p in plans if match_key(class_name) in {match_key(c) for c in p.classes}]
         if not chosen:
-            having = {_fold(c) for p in plans for c in p.classes}
-            order = [c for c in m.classes if _fold(c) in having]
-            known = next((c for c in m.classes if _fold(c) == _fold(class_name)), None)
+            having = {match_key(c) for p in plans for c in p.classes}
+            order = [c for c in m.classes if match_key(c) in having]
+            known = next((c for c in m.classes if match_key(c) == match_key(class_name)), None)
             of = f" of {plans[0].provision}" if provision else ""
             raise GroupsRefused(
                 (f"class {known} has no pupil in a group{of} in the {tg.term} term" if known

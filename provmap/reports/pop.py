@@ -22,7 +22,7 @@ from ..glossary import codes_in
 from ..model import Settings
 from ..schema import QFT
 from ..values import format_money
-from ..words import (NOT_RECORDED, attendance_words, date_words, need_words,
+from ..words import (NOT_RECORDED, attendance_words, date_words, match_key, need_words,
                      on_register, status_words, year_group_words)
 from ..write.names import file_name, inside, pupil_file
 from ..write.batch import write_many
@@ -258,9 +258,8 @@ def _select(m: Any, upns: Iterable[str] | None, class_name: str | None) -> list[
     else:
         chosen = [u for u, p in m.pupils.items() if on_register(p.sen_status)]
     if class_name:
-        want = " ".join(class_name.split()).casefold()
-        chosen = [u for u in chosen
-                  if " ".join((m.pupils[u].class_name or "").split()).casefold() == want]
+        want = match_key(class_name)
+        chosen = [u for u in chosen if match_key(m.pupils[u].class_name) == want]
     return list(dict.fromkeys(chosen))
 
 

@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterable
 from ..model import useful_or_better as model_useful_or_better
 from ..numbers.history import History, Year
 from ..schema import GROUP, ONE_TO_ONE, QFT
-from ..words import count_words, on_register
+from ..words import count_words, match_key, on_register
 from .pop_data import PopData, PupilIndex, SupportEntry, TermData
 
 TYPES = (QFT, GROUP, ONE_TO_ONE)
@@ -92,7 +92,7 @@ class PupilYears:
     def people(self) -> int:
         """How many outside professionals: a person in two roles is one person (and two
         involvements in ``professionals``)."""
-        return len({_key(x.name) or f"role: {_key(x.role)}" for x in self.professionals})
+        return len({match_key(x.name) or f"role: {match_key(x.role)}" for x in self.professionals})
 
     @property
     def has_provision(self) -> bool:
@@ -119,10 +119,6 @@ class PupilYears:
         return None
 
 
-def _key(text: str | None) -> str:
-    return " ".join((text or "").split()).casefold()
-
-
 def _professionals(years: list[PupilYear]) -> tuple[Professional, ...]:
     """Each involvement once across the years: a professional in a role, matched by name
     and role (case and spaces ignored).  The same person in two roles (a community
@@ -135,11 +131,11 @@ def _professionals(years: list[PupilYear]) -> tuple[Professional, ...]:
     rows = [(y.academic_year, *row) for y in years for row in y.pop.professionals]
     roles: dict[str, set[str]] = defaultdict(set)
     for _, name, role, *_rest in rows:
-        if _key(name) and _key(role):
-            roles[_key(name)].add(_key(role))
+        if match_key(name) and match_key(role):
+            roles[match_key(name)].add(match_key(role))
     merged: dict[tuple[str, str], dict] = {}
     for year, name, role, since, latest, notes in rows:
-        who, what = _key(name), _key(role)
+        who, what = match_key(name), match_key(role)
         if not who and not what:
             continue
         if who and not what and len(roles[who]) == 1:

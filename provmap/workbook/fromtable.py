@@ -30,8 +30,9 @@ from ..read.roster import Roster, RosterError, classes_in, load_roster
 from ..schema import LONG_TABLE, PROVISION_ROWS, PROVISIONS
 from ..upn import has_valid_check_letter, is_well_formed
 from ..values import clean_text, format_amount
+from ..words import match_key
 from .standard import ExtraTable, WorkbookData, new_workbook
-from .tablemenu import DEFAULTED, Menu, provision_key
+from .tablemenu import DEFAULTED, Menu
 from .tablemenu import menu as make_menu
 
 NOT_IMPORTED = "Not imported"
@@ -475,7 +476,7 @@ def _place(rows: list[TableRow], register: _Register, with_roster: bool, calenda
                 f"({pupil['Forename']} {pupil['Surname']}); provmap goes by the UPN."))
         sheet = f"{cls} {term}"
         sheets.setdefault(sheet, (cls, term, []))[2].append(
-            _provision_row(row, pupil, menu.by_key[provision_key(row.value["provision"])]))
+            _provision_row(row, pupil, menu.by_key[match_key(row.value["provision"])]))
         result.placed[(term, cls)] += 1
     return sheets
 

@@ -19,6 +19,7 @@ from ..problems import Code, Problem, warning
 from ..read.longtable import LongTable, TableRow
 from ..schema import PROVISIONS, Unit
 from ..values import format_amount, is_age
+from ..words import match_key
 from .defaults import DEFAULT_PROVISIONS, DEFAULT_STAFF
 from .layout import NOTES_HEADER
 
@@ -40,11 +41,6 @@ def _most_common(values: list[Any]) -> Any:
         return None
     best = max(counts.values())
     return next(v for v in values if v is not None and counts[v] == best)
-
-
-def provision_key(name: str) -> str:
-    """How provisions (and staff) are told apart: case and extra spaces ignored."""
-    return " ".join(name.split()).casefold()
 
 
 def _staff_default(name: str) -> dict[str, Any] | None:
@@ -83,7 +79,7 @@ def menu(rows: list[TableRow], table: LongTable, problems: list[Problem]) -> Men
     groups: dict[str, list[TableRow]] = {}
     for r in rows:
         if r.value.get("provision"):
-            groups.setdefault(provision_key(r.value["provision"]), []).append(r)
+            groups.setdefault(match_key(r.value["provision"]), []).append(r)
     provisions: list[dict[str, Any]] = []
     by_key: dict[str, dict[str, Any]] = {}
     kinds: list[str] = []                          # worked out, said in one warning
@@ -156,11 +152,11 @@ def _staff(rows: list[TableRow], provisions: dict[str, dict[str, Any]], table: L
     who: dict[str, list[Any]] = {}
     names: dict[str, list[str]] = {}
     for r in rows:
-        p = provisions.get(provision_key(r.value["provision"])) if r.value.get("provision") else None
+        p = provisions.get(match_key(r.value["provision"])) if r.value.get("provision") else None
         by = r.value.get("delivered_by") or (p.get("Delivered by") if p else None)
         if not by:
             continue
-        k = provision_key(by)
+        k = match_key(by)
         who.setdefault(k, []).append(r.value.get("hourly_cost"))
         names.setdefault(k, []).append(by)
     staff = []
